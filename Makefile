@@ -1,0 +1,16 @@
+# tablemigrator: the commands a user runs. Only a JDK 17 and Maven are needed.
+MVN ?= mvn -B -q
+JAR := target/quarkus-app/quarkus-run.jar
+
+.PHONY: build test demo crds bench image clean
+
+## build: the runnable jar (target/quarkus-app/quarkus-run.jar), tests skipped
+build:
+	$(MVN) package -DskipTests
+
+## test: every test, against real embedded PostgreSQL 14 and 17
+test:
+	mvn -B test
+
+clean:
+	$(MVN) clean

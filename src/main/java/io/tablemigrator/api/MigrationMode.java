@@ -1,0 +1,5 @@
+package io.tablemigrator.api;
+
+public enum MigrationMode {
+    Online, Offline
+}

