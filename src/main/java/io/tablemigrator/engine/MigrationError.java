@@ -7,15 +7,30 @@ package io.tablemigrator.engine;
  */
 public class MigrationError extends RuntimeException {
     private final String reason;
+    private final boolean permanent;
 
+    /** A failure the user can fix (database settings, privileges, input); running again after the fix succeeds. */
     public MigrationError(String reason, String message) {
-        super(message);
-        this.reason = reason;
+        this(reason, message, null, false);
     }
 
     public MigrationError(String reason, String message, Throwable cause) {
+        this(reason, message, cause, false);
+    }
+
+    private MigrationError(String reason, String message, Throwable cause, boolean permanent) {
         super(message, cause);
         this.reason = reason;
+        this.permanent = permanent;
+    }
+
+    /** A failure that running again will not fix, such as a validation mismatch: the migration is Failed for good. */
+    public static MigrationError permanent(String reason, String message) {
+        return new MigrationError(reason, message, null, true);
+    }
+
+    public boolean isPermanent() {
+        return permanent;
     }
 
     public String reason() {

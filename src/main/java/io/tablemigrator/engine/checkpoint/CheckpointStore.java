@@ -1,0 +1,233 @@
+package io.tablemigrator.engine.checkpoint;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.postgresql.replication.LogSequenceNumber;
+
+import io.tablemigrator.api.Phase;
+import io.tablemigrator.engine.MigrationError;
+import io.tablemigrator.engine.db.Database;
+import io.tablemigrator.engine.db.QualifiedName;
+
+/**
+ * Where a migration remembers how far it got, so that any process can be killed and started again
+ * (DESIGN.md, invariant 4). It lives on the target, in schema {@code tablemigrator}: the applied source LSN is
+ * written in the same transaction as the changes it covers (invariant 3), and the CLI and the worker resume
+ * the same way without any local file. One row per migration id.
+ */
+public final class CheckpointStore implements AutoCloseable {
+    public static final String SCHEMA = "tablemigrator";
+    private static final String TABLE = SCHEMA + ".migrations";
+
+    private final Database target;
+    private final String id;
+    private Connection lockConnection;
+
+    private CheckpointStore(Database target, String id) {
+        this.target = target;
+        this.id = id;
+    }
+
+    /** Opens the checkpoint of a migration, creating the bookkeeping table and the row when missing. */
+    public static CheckpointStore open(Database target, String id) {
+        CheckpointStore store = new CheckpointStore(target, id);
+        store.ensure();
+        return store;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    private void ensure() {
+        try (Connection c = target.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
+                    + " id text PRIMARY KEY,"
+                    + " stage text NOT NULL DEFAULT 'Pending',"
+                    + " consistent_lsn pg_lsn,"
+                    + " applied_lsn pg_lsn,"
+                    + " created_tables jsonb NOT NULL DEFAULT '[]',"
+                    + " cutover_approved boolean NOT NULL DEFAULT false,"
+                    + " cancel_requested boolean NOT NULL DEFAULT false,"
+                    + " status jsonb,"
+                    + " updated_at timestamptz NOT NULL DEFAULT now())");
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO " + TABLE + " (id) VALUES (?) ON CONFLICT (id) DO NOTHING")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new MigrationError("TargetPermissionDenied", "Cannot keep the migration's checkpoint on the target: "
+                    + e.getMessage() + ". The target user needs CREATE on the target database (for schema "
+                    + SCHEMA + ").", e);
+        }
+    }
+
+    /**
+     * Takes the migration's lock for the life of this store: only one engine may run a migration at a time,
+     * whatever drives it. The lock is a session advisory lock, so a killed process releases it.
+     */
+    public void lockOrFail() {
+        try {
+            Connection c = target.connect();
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+                ps.setString(1, "tablemigrator:" + id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        Database.closeQuietly(c);
+                        throw new MigrationError("AlreadyRunning", "Another process is running migration " + id
+                                + " right now; stop it first, or wait for it to finish.");
+                    }
+                }
+            }
+            lockConnection = c;
+        } catch (SQLException e) {
+            throw new MigrationError("TargetUnreachable", "Cannot lock migration " + id + " on the target: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public Phase stage() {
+        return Phase.valueOf(readString("stage"));
+    }
+
+    public void stage(Phase stage) {
+        update("stage = ?", stage.name());
+    }
+
+    /** The replication slot's consistent point: replay starts here; null until the slot exists. */
+    public Optional<LogSequenceNumber> consistentLsn() {
+        return Optional.ofNullable(readString("consistent_lsn")).map(LogSequenceNumber::valueOf);
+    }
+
+    public void consistentLsn(LogSequenceNumber lsn) {
+        update("consistent_lsn = ?::pg_lsn, applied_lsn = NULL", lsn == null ? null : lsn.asString());
+    }
+
+    /** The end LSN of the last source transaction the target has committed. */
+    public Optional<LogSequenceNumber> appliedLsn() {
+        return Optional.ofNullable(readString("applied_lsn")).map(LogSequenceNumber::valueOf);
+    }
+
+    /**
+     * Records the applied position inside the caller's open target transaction, so that the changes and the
+     * position commit together or not at all.
+     */
+    public void recordApplied(Connection transaction, LogSequenceNumber endLsn) throws SQLException {
+        try (PreparedStatement ps = transaction.prepareStatement(
+                "UPDATE " + TABLE + " SET applied_lsn = ?::pg_lsn, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, endLsn.asString());
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Target tables this migration created itself: the only ones it may empty or drop when it starts over. */
+    public List<QualifiedName> createdTables() {
+        String json = readString("created_tables");
+        List<QualifiedName> tables = new ArrayList<>();
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            node.forEach(n -> tables.add(new QualifiedName(n.get("schema").asText(), n.get("name").asText())));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return tables;
+    }
+
+    public void addCreatedTable(QualifiedName table) {
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        node.put("schema", table.schema());
+        node.put("name", table.name());
+        update("created_tables = created_tables || jsonb_build_array(?::jsonb)", node.toString());
+    }
+
+    public void clearCreatedTables() {
+        update("created_tables = '[]'", null);
+    }
+
+    /** Set by {@code approve} from another terminal: a Manual cutover may start. */
+    public boolean cutoverApproved() {
+        return Boolean.parseBoolean(readString("cutover_approved"));
+    }
+
+    public void approveCutover() {
+        update("cutover_approved = true", null);
+    }
+
+    /** Set by {@code cancel} from another terminal: the running engine cancels itself. */
+    public boolean cancelRequested() {
+        return Boolean.parseBoolean(readString("cancel_requested"));
+    }
+
+    public void requestCancel() {
+        update("cancel_requested = true", null);
+    }
+
+    /** The last status the engine reported, as JSON; kept so that a finished migration can be shown again. */
+    public Optional<String> lastStatus() {
+        return Optional.ofNullable(readString("status"));
+    }
+
+    public void lastStatus(String json) {
+        update("status = ?::jsonb", json);
+    }
+
+    /** Forgets the migration entirely (after a cancel): a new run starts from nothing. */
+    public void delete() {
+        try (Connection c = target.connect();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not delete the checkpoint of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String readString(String column) {
+        try (Connection c = target.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT " + column + "::text FROM " + TABLE + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("the checkpoint of " + id + " has disappeared from the target");
+                }
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the checkpoint of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String assignment, String value) {
+        try (Connection c = target.connect();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE " + TABLE + " SET " + assignment + ", updated_at = now() WHERE id = ?")) {
+            int i = 1;
+            if (value != null) {
+                ps.setString(i++, value);
+            } else if (assignment.contains("?")) {
+                ps.setNull(i++, java.sql.Types.VARCHAR);
+            }
+            ps.setString(i, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not update the checkpoint of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        Database.closeQuietly(lockConnection);
+        lockConnection = null;
+    }
+}
