@@ -64,7 +64,32 @@ final class ObjectNames {
                 return fit(sourceName.substring(0, at), targetTable, sourceName.substring(end));
             }
         }
+        String rest = afterShortenedTableName(sourceName, sourceTable);
+        if (rest != null) {
+            return fit(targetTable, rest);
+        }
         return fit(targetTable, "_", sourceName);
+    }
+
+    /**
+     * When a name PostgreSQL chose would pass 63 bytes, it shortens the table's name inside it
+     * ({@code <long table>_pkey} becomes {@code <long ta>_pkey}). Such a name is full length and starts with a
+     * good part of the table's name; what follows that part is returned, else null.
+     */
+    private static String afterShortenedTableName(String sourceName, String sourceTable) {
+        if (bytes(sourceName) < MAX_BYTES - 3) {
+            return null;
+        }
+        for (int end = sourceTable.length() - 1; end >= Math.max(1, sourceTable.length() / 2); end--) {
+            if (Character.isLowSurrogate(sourceTable.charAt(end))) {
+                continue;
+            }
+            String cut = sourceTable.substring(0, end);
+            if (sourceName.startsWith(cut) && isBoundary(sourceName, end)) {
+                return sourceName.substring(end);
+            }
+        }
+        return null;
     }
 
     /** The sequence of a serial or identity column, named as PostgreSQL names its own. */

@@ -48,6 +48,17 @@ class SchemaNamesTest {
     }
 
     @Test
+    void aTableNamePostgresqlShortenedInsideANameIsStillRecognised() {
+        String table = "a_rather_long_table_name_that_postgresql_had_to_shorten_in_names"; // 63 bytes
+        String pkey = "a_rather_long_table_name_that_postgresql_had_to_shorten_in_pkey"; // as PostgreSQL names it
+        assertThat(ObjectNames.forMovedTable(pkey, table, "short")).isEqualTo("short_pkey");
+        String unique = "a_rather_long_table_name_that_postg_another_long_column_name_key";
+        assertThat(ObjectNames.forMovedTable(unique, table, "short")).isEqualTo("short_another_long_column_name_key");
+        // a short name that merely starts like the table is not taken for a shortened table name
+        assertThat(ObjectNames.forMovedTable("a_rather_idx", table, "short")).isEqualTo("short_a_rather_idx");
+    }
+
+    @Test
     void theRegistryHandsOutFreeNamesOnly() {
         NameRegistry names = new NameRegistry(Map.of("s", Set.of("t_pkey", "t_pkey1")));
         assertThat(names.allocate("s", "t_pkey")).isEqualTo("t_pkey2");
