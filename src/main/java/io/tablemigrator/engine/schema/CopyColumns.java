@@ -1,5 +1,6 @@
 package io.tablemigrator.engine.schema;
 
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,13 @@ import io.tablemigrator.engine.db.Sql;
  *                   database (see {@link Column#binarySafe()}) and, on a pre-created target, the same types
  */
 public record CopyColumns(List<String> sourceColumns, List<String> targetColumns, boolean binarySafe) {
+
+    /** For a planned table: matched by name on a pre-created target table, else the source's own columns. */
+    public static CopyColumns of(TablePlan table, Connection target) {
+        return table.preExisting()
+                ? forExistingTable(table.definition(), TargetTables.inspect(target, table.target()))
+                : forCreatedTable(table.definition());
+    }
 
     /** For a table the migration created from the source definition: the same columns on both sides. */
     public static CopyColumns forCreatedTable(TableDefinition def) {

@@ -34,6 +34,12 @@ public final class SequenceSync {
     private record SequenceState(long increment, long min, long max, Long lastValue) {
     }
 
+    /** For every table of the plan, including pre-created ones whose columns own a sequence on the target. */
+    public static List<Synced> sync(Connection source, Connection target, SchemaPlan plan) {
+        return sync(source, target, plan.tables().stream().map(TablePlan::definition).toList(),
+                plan.tables().stream().map(TablePlan::mapping).toList());
+    }
+
     public static List<Synced> sync(Connection source, Connection target, List<TableDefinition> definitions,
                                     List<TableMapping> mappings) {
         Map<QualifiedName, QualifiedName> targetOf = new HashMap<>();

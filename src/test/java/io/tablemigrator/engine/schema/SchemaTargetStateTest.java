@@ -42,7 +42,7 @@ class SchemaTargetStateTest {
     }
 
     @Test
-    void aResumedRunFindsItsOwnWorkUnderTheSameNames() {
+    void aResumedRunFindsItsOwnWorkUnderTheSameNames() throws Exception {
         sourceTables();
         SchemaCreator.Result first = SchemaCreator.createTables(source, target, MAPPINGS, List.of(),
                 SchemaCreator.CreatedTablesRecorder.NONE);
@@ -56,6 +56,13 @@ class SchemaTargetStateTest {
         assertThat(again.preExisting()).isEmpty();
         assertThat(again.plan().postCopyGroups()).isEqualTo(first.plan().postCopyGroups());
         assertThat(again.plan().finalizeStatements()).isEqualTo(first.plan().finalizeStatements());
+        // and so does a later stage that only loads the plan
+        try (Connection s = source.connect(); Connection t = target.connect()) {
+            SchemaPlan loaded = SchemaPlanLoader.load(s, t, MAPPINGS, first.created());
+            assertThat(loaded.postCopyGroups()).isEqualTo(first.plan().postCopyGroups());
+            assertThat(CopyColumns.of(loaded.table(LINES_TARGET).orElseThrow(), t).targetColumns())
+                    .containsExactly("id", "order_id", "qty");
+        }
 
         PostCopyRunner.run(target, again.plan().postCopyGroups(), 2);
         assertThat(indexes(targetDb, ORDERS_TARGET)).extracting(r -> r.get(0))
@@ -99,7 +106,10 @@ class SchemaTargetStateTest {
         assertThat(state.exists()).isTrue();
         assertThat(state.empty()).isTrue();
         assertThat(state.columns()).extracting(TargetTableState.TargetColumn::name).containsExactly("note", "id", "added");
-        CopyColumns columns = CopyColumns.forExistingTable(result.plan().table(ORDERS_TARGET).orElseThrow().definition(), state);
+        CopyColumns columns;
+        try (Connection t = target.connect()) {
+            columns = CopyColumns.of(result.plan().table(ORDERS_TARGET).orElseThrow(), t);
+        }
         assertThat(columns.targetColumns()).containsExactly("id", "note");
         SchemaTestSupport.copy(source, target, ORDERS, ORDERS_TARGET, columns);
         assertThat(targetDb.rowsOf(ORDERS_TARGET.quoted())).containsExactly("(a,1,x)", "(b,2,x)");
