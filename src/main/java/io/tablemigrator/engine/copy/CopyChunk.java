@@ -1,6 +1,6 @@
 package io.tablemigrator.engine.copy;
 
-import io.tablemigrator.engine.db.Sql;
+import io.tablemigrator.engine.schema.CopyColumns;
 
 /**
  * A part of a table that one COPY stream moves: a range of heap blocks [fromBlock, toBlock), or the whole table.
@@ -22,19 +22,19 @@ public record CopyChunk(CopyTable table, long fromBlock, long toBlock) {
     /** The source side: COPY ... TO STDOUT. */
     public String copyOutSql() {
         CopyColumns columns = table.columns();
-        String format = columns.binary() ? " (FORMAT binary)" : "";
+        String format = columns.binarySafe() ? " (FORMAT binary)" : "";
         if (isWholeTable()) {
-            return "COPY " + table.mapping().source().quoted() + " (" + Sql.idents(columns.source()) + ") TO STDOUT" + format;
+            return "COPY " + table.mapping().source().quoted() + " (" + columns.sourceList() + ") TO STDOUT" + format;
         }
         String where = "ctid >= '(" + fromBlock + ",0)'::tid" + (toBlock < 0 ? "" : " AND ctid < '(" + toBlock + ",0)'::tid");
-        return "COPY (SELECT " + Sql.idents(columns.source()) + " FROM " + table.mapping().source().quoted()
+        return "COPY (SELECT " + columns.sourceList() + " FROM " + table.mapping().source().quoted()
                 + " WHERE " + where + ") TO STDOUT" + format;
     }
 
     /** The target side: COPY ... FROM STDIN. */
     public String copyInSql() {
         CopyColumns columns = table.columns();
-        return "COPY " + table.mapping().target().quoted() + " (" + Sql.idents(columns.target()) + ") FROM STDIN"
-                + (columns.binary() ? " (FORMAT binary)" : "");
+        return "COPY " + table.mapping().target().quoted() + " (" + columns.targetList() + ") FROM STDIN"
+                + (columns.binarySafe() ? " (FORMAT binary)" : "");
     }
 }

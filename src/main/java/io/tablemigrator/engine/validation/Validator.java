@@ -11,7 +11,7 @@ import io.tablemigrator.api.ValidationMode;
 import io.tablemigrator.engine.MigrationError;
 import io.tablemigrator.engine.ParallelRunner;
 import io.tablemigrator.engine.StatusBoard.TableProgress;
-import io.tablemigrator.engine.copy.CopyColumns;
+import io.tablemigrator.engine.schema.CopyColumns;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.Sql;
 
@@ -46,9 +46,9 @@ public final class Validator {
                 CopyColumns columns = entry.getValue();
                 runner.submit(() -> {
                     Fingerprint s = fingerprint(source, sourceSnapshot, c -> Fingerprint.of(c, table.mapping().source(),
-                            columns.source(), checksum));
+                            columns.sourceColumns(), checksum));
                     Fingerprint t = fingerprint(target, targetSnapshot, c -> Fingerprint.of(c, table.mapping().target(),
-                            columns.target(), checksum));
+                            columns.targetColumns(), checksum));
                     Boolean match = checksum ? s.checksum().compareTo(t.checksum()) == 0 : null;
                     table.validated(s.rows(), t.rows(), match);
                     if (s.rows() != t.rows()) {

@@ -15,7 +15,7 @@ class CopyPlannerTest {
     private static CopyTable table(String name, long blocks) {
         TableMapping mapping = new TableMapping(new QualifiedName("public", name), new QualifiedName("public", name));
         StatusBoard board = new StatusBoard(List.of(mapping));
-        return new CopyTable(mapping, new CopyColumns(List.of("id"), List.of("id"), true), blocks,
+        return new CopyTable(mapping, new io.tablemigrator.engine.schema.CopyColumns(List.of("id"), List.of("id"), true), blocks,
                 board.tables().get(0));
     }
 
@@ -51,7 +51,7 @@ class CopyPlannerTest {
     void sqlQuotesEveryName() {
         TableMapping mapping = new TableMapping(new QualifiedName("Sales", "Order \"Items\""),
                 new QualifiedName("sales", "order items"));
-        CopyTable t = new CopyTable(mapping, new CopyColumns(List.of("Unit Price"), List.of("Unit Price"), false), 5000,
+        CopyTable t = new CopyTable(mapping, new io.tablemigrator.engine.schema.CopyColumns(List.of("Unit Price"), List.of("Unit Price"), false), 5000,
                 new StatusBoard(List.of(mapping)).tables().get(0));
         CopyChunk chunk = new CopyChunk(t, 1024, 2048);
         assertThat(chunk.copyOutSql()).isEqualTo("COPY (SELECT \"Unit Price\" FROM \"Sales\".\"Order \"\"Items\"\"\" "
