@@ -269,6 +269,7 @@ public final class Replicator implements AutoCloseable {
     public boolean drainTo(LogSequenceNumber fenceLsn, Instant deadline) {
         ensureStream();
         long lastAsk = 0;
+        long lastFlush = 0;
         while (Instant.now().isBefore(deadline)) {
             boolean received = step(true);
             if (!inTransaction && fenceReached(fenceLsn)) {
@@ -278,6 +279,10 @@ public final class Replicator implements AutoCloseable {
                 return true;
             }
             long now = System.nanoTime();
+            if (!received && now - lastFlush > TimeUnit.MILLISECONDS.toNanos(500)) {
+                lastFlush = now;
+                flushSourceWal();
+            }
             if (!received && now - lastAsk > TimeUnit.MILLISECONDS.toNanos(100)) {
                 lastAsk = now;
                 try {
@@ -575,13 +580,41 @@ public final class Replicator implements AutoCloseable {
         board.replicationProgress(confirmedLsn.asString(), lastLagBytes, lagSeconds);
     }
 
+    /**
+     * Makes the source flush its WAL. The walsender decodes only flushed WAL, and a non-transactional message (the
+     * fence) is not flushed by itself: on an idle, fenced source nothing else may flush it for a long time. A
+     * synchronous commit that wrote WAL flushes everything before it; a transactional logical message is such a
+     * write that touches no table. Best effort: without the right to call it, the WAL writer gets there later.
+     */
+    private void flushSourceWal() {
+        try {
+            Connection c = sourceConnection();
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL synchronous_commit = on");
+                st.execute("SELECT pg_logical_emit_message(true, 'tablemigrator-flush', '')");
+                c.commit();
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | MigrationError e) {
+            LOG.log(Level.FINE, "could not flush the source's WAL", e);
+            Database.closeQuietly(lagConnection);
+            lagConnection = null;
+        }
+    }
+
+    private Connection sourceConnection() {
+        if (lagConnection == null) {
+            lagConnection = source.connect();
+        }
+        return lagConnection;
+    }
+
     /** WAL the source has written beyond the confirmed position; the last known value if the source does not answer. */
     private long measureLagBytes() {
         try {
-            if (lagConnection == null) {
-                lagConnection = source.connect();
-            }
-            try (PreparedStatement ps = lagConnection.prepareStatement(
+            try (PreparedStatement ps = sourceConnection().prepareStatement(
                     "SELECT greatest(0, pg_wal_lsn_diff(pg_current_wal_lsn(), ?::pg_lsn))::bigint")) {
                 ps.setString(1, confirmedLsn.asString());
                 try (ResultSet rs = ps.executeQuery()) {
