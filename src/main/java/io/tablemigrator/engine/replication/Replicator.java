@@ -112,6 +112,7 @@ public final class Replicator implements AutoCloseable {
     private Instant batchOldestCommitTime;
     private Instant lastAppliedCommitTime;
 
+    /** The stream had nothing more to give (or the fence was reached): caught up, lag 0 once committed. */
     private boolean idle;
     private LogSequenceNumber fenceMessageLsn = LogSequenceNumber.INVALID_LSN;
     private long lastStatusNanos;
@@ -274,6 +275,8 @@ public final class Replicator implements AutoCloseable {
             boolean received = step(true);
             if (!inTransaction && fenceReached(fenceLsn)) {
                 finishBatch();
+                confirm(fenceLsn); // every source commit before the fence is on the target now
+                idle = true;
                 sendFeedback(true);
                 reportStatus(true);
                 return true;
