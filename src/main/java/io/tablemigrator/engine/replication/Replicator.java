@@ -119,6 +119,7 @@ public final class Replicator implements AutoCloseable {
     private long lastLagBytes;
     private long transactionsApplied;
     private long transactionsSkipped;
+    private long streamedTransactionsApplied;
 
     private Replicator(MigrationPlan plan, Database source, CheckpointStore checkpoint, StatusBoard board,
                        Settings settings, ChangeApplier applier, LogSequenceNumber start,
@@ -184,6 +185,16 @@ public final class Replicator implements AutoCloseable {
     /** UPDATEs and DELETEs whose row was not on the target (e.g. a cascade applied already), skipped. */
     public long rowsNotFound() {
         return applier.rowsNotFound();
+    }
+
+    /** Source transactions that arrived streamed (before their commit, through a spool file) and were applied. */
+    public long streamedTransactionsApplied() {
+        return streamedTransactionsApplied;
+    }
+
+    /** Source transactions skipped because the checkpoint showed the target had them already. */
+    public long transactionsSkipped() {
+        return transactionsSkipped;
     }
 
     /** The pgoutput protocol version in use: 2 (streaming, messages) from PostgreSQL 14 on, else 1. */
@@ -379,6 +390,7 @@ public final class Replicator implements AutoCloseable {
                     transactionCommitTime = commit.commitTime();
                     spool.replay(m -> apply(m, true));
                     transactionEnded(commit.endLsn(), commit.commitTime());
+                    streamedTransactionsApplied++;
                 } else {
                     transactionsSkipped++;
                 }
