@@ -316,6 +316,12 @@ public final class ChangeApplier implements AutoCloseable {
             checkpoint.recordApplied(connection, endLsn);
             connection.commit();
         } catch (SQLException e) {
+            if (ReplicationErrors.isPermissionDenied(e)) {
+                throw new io.tablemigrator.engine.MigrationError("TargetPermissionDenied", "The target user cannot"
+                        + " record the applied position in the checkpoint table " + CheckpointStore.SCHEMA
+                        + ".migrations (" + io.tablemigrator.engine.db.PgErrors.firstLine(e) + "). Let it use schema "
+                        + CheckpointStore.SCHEMA + " and update that table, or let the same user create it.", e);
+            }
             throw ReplicationErrors.targetApply("the checkpoint", e);
         }
     }

@@ -18,6 +18,24 @@ final class ReplicationErrors {
         return "42501".equals(state) || "28000".equals(state);
     }
 
+    /**
+     * A replication connection; a role without REPLICATION is refused at connect time (SQLSTATE 42501), which the
+     * generic connect error would call unreachable.
+     */
+    static java.sql.Connection connectReplication(io.tablemigrator.engine.db.Database source) {
+        try {
+            return source.connectReplication();
+        } catch (MigrationError e) {
+            if (e.getCause() instanceof SQLException cause && isPermissionDenied(cause)) {
+                throw new MigrationError("SourcePermissionDenied", "The source refused a replication connection to"
+                        + " user " + source.url().user() + " (" + PgErrors.firstLine(cause) + "). Give it the"
+                        + " REPLICATION attribute (ALTER ROLE ... REPLICATION, or rds_replication on RDS) and allow"
+                        + " replication connections for it in pg_hba.conf.", cause);
+            }
+            throw e;
+        }
+    }
+
     static MigrationError slotMissing(String slot) {
         return new MigrationError("ReplicationSlotMissing", "The replication slot " + slot
                 + " no longer exists on the source, so the changes made since the copy are lost to this migration"

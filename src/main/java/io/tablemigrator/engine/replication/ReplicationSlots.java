@@ -30,7 +30,7 @@ public final class ReplicationSlots {
      */
     public static ExportedSnapshotSlot create(Database source, String slot) {
         checkName(slot);
-        Connection replication = source.connectReplication();
+        Connection replication = ReplicationErrors.connectReplication(source);
         try {
             ReplicationSlotInfo info = replication.unwrap(PGConnection.class).getReplicationAPI()
                     .createReplicationSlot().logical().withSlotName(slot).withOutputPlugin(OUTPUT_PLUGIN).make();

@@ -205,7 +205,7 @@ public final class Replicator implements AutoCloseable {
     private void openStream() {
         String slot = plan.slotName();
         ReplicationSlots.checkName(slot);
-        replicationConnection = source.connectReplication();
+        replicationConnection = ReplicationErrors.connectReplication(source);
         try {
             try (Statement st = replicationConnection.createStatement()) {
                 // the server formats values with these settings: the same ones the target session parses with
