@@ -8,6 +8,8 @@ import io.tablemigrator.engine.checkpoint.CheckpointStore;
 import io.tablemigrator.engine.cutover.Fence;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.PgErrors;
+import io.tablemigrator.engine.replication.Publications;
+import io.tablemigrator.engine.replication.ReplicationSlots;
 
 /**
  * Cancelling: removes what a migration made, according to how far it got. A finished migration keeps its result
@@ -24,7 +26,8 @@ final class Cleanup {
     static void cancel(MigrationPlan plan, Database source, Database target, CheckpointStore checkpoint) {
         Phase stage = checkpoint.stage();
         if (stage != Phase.Completed) {
-            ReplicationCleanup.dropSlotAndPublication(plan, source);
+            ReplicationSlots.drop(source, plan.slotName());
+            Publications.drop(source, plan.publicationName());
             try (Connection c = source.connect()) {
                 new Fence(plan).lift(c);
             } catch (SQLException e) {

@@ -163,8 +163,11 @@ final class MigrationRun {
     /**
      * Phase Copying, then Indexing: every table copied from the snapshot; each table's indexes are built as soon as
      * its own rows are in, while others still copy; keys, checks and foreign keys follow once all are indexed.
+     *
+     * @param deferForeignKeys leave foreign keys for {@link #addForeignKeys()}: replay without
+     *                         session_replication_role = replica would trip over them
      */
-    void copyAndIndex(String snapshot) {
+    void copyAndIndex(String snapshot, boolean deferForeignKeys) {
         enter(Phase.Copying);
         List<CopyTable> tables = sizedTables();
         board.copyStarted();
@@ -191,13 +194,22 @@ final class MigrationRun {
             board.copyEnded();
         }
         enter(Phase.Indexing);
-        PostCopyRunner.run(target, groups.subList(1, groups.size()), plan.parallelism());
+        PostCopyRunner.run(target, groups.subList(1, deferForeignKeys ? groups.size() - 1 : groups.size()),
+                plan.parallelism());
     }
 
     /** Phase Indexing of a resumed run: every step again (each is harmless when already done). */
-    void indexAll() {
+    void indexAll(boolean deferForeignKeys) {
         enter(Phase.Indexing);
-        PostCopyRunner.run(target, schema().postCopyGroups(), plan.parallelism());
+        List<List<PostCopyStep>> groups = schema().postCopyGroups();
+        PostCopyRunner.run(target, groups.subList(0, deferForeignKeys ? groups.size() - 1 : groups.size()),
+                plan.parallelism());
+    }
+
+    /** The foreign keys left out of Indexing, once nothing replays into the target any more. */
+    void addForeignKeys() {
+        List<List<PostCopyStep>> groups = schema().postCopyGroups();
+        PostCopyRunner.run(target, groups.subList(groups.size() - 1, groups.size()), plan.parallelism());
     }
 
     private void runStep(PostCopyStep step) {

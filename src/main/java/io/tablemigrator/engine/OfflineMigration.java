@@ -38,10 +38,10 @@ final class OfflineMigration {
                 run.checkInterrupt();
                 withSource(c -> fence.install(c, Fence.Purpose.COPYING));
                 try (SnapshotHolder snapshot = SnapshotHolder.export(run.source)) {
-                    run.copyAndIndex(snapshot.name());
+                    run.copyAndIndex(snapshot.name(), false);
                 }
             } else if (stage == Phase.Indexing) {
-                run.indexAll();
+                run.indexAll(false);
             }
             if (run.checkpoint.stage().ordinal() <= Phase.Validating.ordinal()) {
                 // the source is fenced: as it is now, it is as it was at the snapshot
