@@ -89,8 +89,12 @@ public final class PgServer {
         return zip.getInputStream(entry);
     }
 
+    /** The server's own log goes to target/postgresql-VERSION.log, out of the test output but there to read. */
     private static PgServer start(String version, EmbeddedPostgres.Builder builder) {
         try {
+            java.io.File log = Path.of("target", "postgresql-" + version + ".log").toFile();
+            builder.setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log));
             return new PgServer(builder.start(), version);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL " + version, e);
