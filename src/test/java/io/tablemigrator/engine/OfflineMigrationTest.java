@@ -138,9 +138,8 @@ class OfflineMigrationTest {
     void stoppingLiftsTheFenceAndTheNextRunStartsOverAndFinishes() {
         source.execute(SCHEMA);
         var plan = plan("");
-        var stopAtCopy = new StopWhen(board -> board.overallPhase() == Phase.Copying);
         StatusBoard board = new StatusBoard(plan.tables());
-        stopAtCopy.board = board;
+        var stopAtCopy = Plans.control(() -> true, () -> board.overallPhase() == Phase.Copying, () -> false);
         assertThat(new Migration(plan, stopAtCopy, board).run()).isEqualTo(Outcome.STOPPED);
         source.execute("INSERT INTO log VALUES (now(), 'written while stopped')");
 
@@ -152,40 +151,12 @@ class OfflineMigrationTest {
     void cancellingRemovesTheTargetTablesAndTheFence() throws SQLException {
         source.execute(SCHEMA);
         var plan = plan("");
-        var cancelAtIndexing = new StopWhen(board -> board.overallPhase() == Phase.Indexing);
-        cancelAtIndexing.cancel = true;
         StatusBoard board = new StatusBoard(plan.tables());
-        cancelAtIndexing.board = board;
+        var cancelAtIndexing = Plans.control(() -> true, () -> false, () -> board.overallPhase() == Phase.Indexing);
         assertThat(new Migration(plan, cancelAtIndexing, board).run()).isEqualTo(Outcome.CANCELLED);
         assertThat(target.queryValue("SELECT count(*) FROM pg_tables WHERE tablename IN ('people', 'pets', 'log')"))
                 .isEqualTo("0");
         assertThat(target.queryValue("SELECT count(*) FROM tablemigrator.migrations")).isEqualTo("0");
         source.execute("INSERT INTO log VALUES (now(), 'writable again')");
-    }
-
-    /** A control that stops (or cancels) once the board reaches some state. */
-    private static final class StopWhen implements MigrationControl {
-        private final java.util.function.Predicate<StatusBoard> when;
-        StatusBoard board;
-        boolean cancel;
-
-        StopWhen(java.util.function.Predicate<StatusBoard> when) {
-            this.when = when;
-        }
-
-        @Override
-        public boolean cutoverApproved() {
-            return true;
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return !cancel && when.test(board);
-        }
-
-        @Override
-        public boolean cancelRequested() {
-            return cancel && when.test(board);
-        }
     }
 }

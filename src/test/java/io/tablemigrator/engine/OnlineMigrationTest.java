@@ -31,7 +31,8 @@ class OnlineMigrationTest {
         StatusBoard board = new StatusBoard(plan.tables());
         try (ShopWorkload app = ShopWorkload.start(source, 3, 5)) {
             var approval = new ApproveAfter(app, board, 300);
-            var run = CompletableFuture.supplyAsync(() -> new Migration(plan, approval, board).run());
+            var run = CompletableFuture.supplyAsync(() -> new Migration(plan,
+                    Plans.control(approval::approved, () -> false, () -> false), board).run());
             await().atMost(Duration.ofMinutes(3)).until(run::isDone);
             assertThat(run.join()).isEqualTo(Outcome.COMPLETED);
             await().atMost(Duration.ofSeconds(30)).until(() -> app.refusal() != null);
@@ -59,7 +60,7 @@ class OnlineMigrationTest {
     }
 
     /** Approves the cutover once the application has written this many transactions during replay. */
-    private static final class ApproveAfter implements MigrationControl {
+    private static final class ApproveAfter {
         private final ShopWorkload app;
         private final StatusBoard board;
         private final long writes;
@@ -75,22 +76,11 @@ class OnlineMigrationTest {
             return atReplicating < 0 ? 0 : app.transactions() - atReplicating;
         }
 
-        @Override
-        public synchronized boolean cutoverApproved() {
+        synchronized boolean approved() {
             if (atReplicating < 0 && board.overallPhase() == Phase.Replicating) {
                 atReplicating = app.transactions();
             }
             return writesDuringReplay() >= writes;
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return false;
-        }
-
-        @Override
-        public boolean cancelRequested() {
-            return false;
         }
     }
 }
