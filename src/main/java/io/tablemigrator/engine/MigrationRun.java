@@ -97,6 +97,15 @@ final class MigrationRun {
         LOG.infof("%s: %s", plan.id(), stage);
     }
 
+    /**
+     * Where this run starts: the checkpoint's stage, except that a migration that failed for good starts again
+     * from the beginning (its slot, publication and fence were removed when it failed).
+     */
+    Phase resumeStage() {
+        Phase stage = checkpoint.stage();
+        return stage == Phase.Failed ? Phase.Pending : stage;
+    }
+
     /** The migration finished in an earlier run: show its final status again. */
     Outcome completedEarlier() {
         checkpoint.lastStatus().ifPresent(json -> board.restore(Json.read(json, TableMigrationStatus.class)));

@@ -21,7 +21,7 @@ final class OfflineMigration {
     }
 
     Outcome run() {
-        Phase stage = run.checkpoint.stage();
+        Phase stage = run.resumeStage();
         if (stage == Phase.Completed) {
             liftIfWritable();
             return run.completedEarlier();

@@ -39,7 +39,7 @@ final class OnlineMigration {
     }
 
     Outcome run() {
-        Phase stage = run.checkpoint.stage();
+        Phase stage = run.resumeStage();
         if (stage == Phase.Completed) {
             return run.completedEarlier();
         }
@@ -77,12 +77,6 @@ final class OnlineMigration {
     private void validateAtTheCutoverPoint(CutoverPoint point) {
         try (point) {
             run.validate(point.sourceSnapshot(), point.targetSnapshot());
-        } catch (MigrationError e) {
-            if (e.isPermanent()) {
-                // the source stays the system of record: let the application write there again
-                run.withSource(fence::lift);
-            }
-            throw e;
         }
     }
 
