@@ -70,6 +70,10 @@ final class OnlineMigration {
                 Cleanup.cancel(plan, run.source, run.target, run.checkpoint);
                 return Outcome.CANCELLED;
             }
+            if (run.checkpoint.stage().ordinal() < Phase.Indexing.ordinal()) {
+                // an unfinished copy is started over anyway: its slot would only hold WAL on the source meanwhile
+                ReplicationSlots.drop(run.source, plan.slotName());
+            }
             return Outcome.STOPPED;
         }
     }

@@ -83,6 +83,20 @@ class OnlineMigrationTest {
         assertThat(target.rowsOf("customers")).isEqualTo(source.rowsOf("customers"));
     }
 
+    @Test
+    void stoppingDuringTheCopyLeavesNoSlotAndTheNextRunStartsOver() {
+        source.execute(ShopWorkload.SCHEMA);
+        var plan = Plans.plan("stop-copy", source, target, ShopWorkload.TABLES);
+        StatusBoard board = new StatusBoard(plan.tables());
+        var stopAtCopy = Plans.control(() -> true, () -> board.overallPhase() == Phase.Copying, () -> false);
+        assertThat(new Migration(plan, stopAtCopy, board).run()).isEqualTo(Outcome.STOPPED);
+        assertThat(source.queryValue("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                .isEqualTo("0");
+
+        assertThat(new Migration(plan, Plans.runToEnd(), new StatusBoard(plan.tables())).run()).isEqualTo(Outcome.COMPLETED);
+        assertThat(target.rowsOf("orders")).isEqualTo(source.rowsOf("orders"));
+    }
+
     /** Approves the cutover once the application has written this many transactions during replay. */
     private static final class ApproveAfter {
         private final ShopWorkload app;
