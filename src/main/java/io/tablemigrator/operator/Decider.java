@@ -14,6 +14,9 @@ import io.tablemigrator.api.TableMigration;
 public final class Decider {
     /** How often to look again while an old worker pod is stopping. */
     static final Duration POD_STOP_POLL = Duration.ofSeconds(2);
+    static final String RETRYING_NOW = "retrying now";
+    /** The operator looks again with a backoff; the words do not name a time so that status does not churn. */
+    static final String CHECKING_AGAIN = "the operator checks again by itself, at growing intervals";
 
     /**
      * @param worker the Job and its pods
@@ -60,12 +63,13 @@ public final class Decider {
         if (isCompleted(migration) || worker.kind() == WorkerState.Kind.SUCCEEDED) {
             return new Decision(hasJob, null, null, null, null);
         }
-        if (migration.getSpec().isSuspend()) {
-            // the Job goes (its pod is stopped with SIGTERM, the slot is kept); look at the lag now and then
-            return new Decision(false, null, null, null, null);
-        }
         Problem specProblem = specProblem(migration);
+        if (migration.getSpec().isSuspend()) {
+            // the Job goes (its pod is stopped with SIGTERM, the slot is kept)
+            return new Decision(false, specProblem, null, null, null);
+        }
         if (specProblem != null) {
+            // a running worker goes on with the spec it started with; nothing new starts
             return new Decision(hasJob, specProblem, null, null, null);
         }
         switch (worker.kind()) {
@@ -78,10 +82,12 @@ public final class Decider {
                 Instant retryAt = (worker.failedAt() == null ? in.now() : worker.failedAt()).plus(delay);
                 if (!in.now().isBefore(retryAt)) {
                     // delete the failed Job; its deletion triggers the next round, which starts a new one
-                    return new Decision(false, worker.problem(), null, Duration.ZERO, POD_STOP_POLL);
+                    return new Decision(false, worker.problem(), null, RETRYING_NOW, POD_STOP_POLL);
                 }
                 Duration left = Duration.between(in.now(), retryAt);
-                return new Decision(true, worker.problem(), null, left, left);
+                return new Decision(true, worker.problem(), null, "retrying at "
+                        + retryAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", " + Backoff.human(delay)
+                        + " after the failure", left);
             }
             case NONE:
             default: {
@@ -96,7 +102,7 @@ public final class Decider {
                 }
                 if (in.prerequisites() != null) {
                     Duration delay = Backoff.delay(degradedSince(migration), in.now(), in.minDelay(), in.maxDelay());
-                    return new Decision(false, in.prerequisites(), null, delay, delay);
+                    return new Decision(false, in.prerequisites(), null, CHECKING_AGAIN, delay);
                 }
                 return new Decision(true, null, null, null, null);
             }

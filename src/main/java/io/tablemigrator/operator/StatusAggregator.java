@@ -45,8 +45,7 @@ public final class StatusAggregator {
 
         Phase phase = phase(migration, worker);
         Problem problem = decision.problem();
-        String retry = decision.retryIn() == null ? null
-                : decision.retryIn().isZero() ? " (retrying now)" : " (retrying in " + Backoff.human(decision.retryIn()) + ")";
+        String retry = decision.retry() == null ? null : " (" + decision.retry() + ")";
         if (phase == Phase.Failed) {
             problem = worker.problem();
             retry = null;
@@ -54,7 +53,7 @@ public final class StatusAggregator {
         if (problem == null && carriesRetry(previous, phase, worker, now)) {
             Condition degraded = Conditions.find(previous.getConditions(), Conditions.DEGRADED).orElseThrow();
             problem = new Problem(degraded.getReason(), stripRetry(degraded.getMessage()));
-            retry = " (retrying now)";
+            retry = " (" + Decider.RETRYING_NOW + ")";
         }
 
         Long lag = phase == Phase.Paused && pausedLagBytes != null ? pausedLagBytes
@@ -143,7 +142,7 @@ public final class StatusAggregator {
     }
 
     static String stripRetry(String message) {
-        return message == null ? "" : message.replaceAll(" \\(retrying[^)]*\\)$", "");
+        return message == null ? "" : message.replaceAll(" \\((retrying|the operator checks)[^)]*\\)$", "");
     }
 
     private static Condition cutoverReady(TableMigration migration, Phase phase, Long lag, List<Condition> old,
@@ -248,11 +247,11 @@ public final class StatusAggregator {
         int tables = migration.getSpec().getTables() == null ? 0 : migration.getSpec().getTables().size();
         StringBuilder text = new StringBuilder("Completed: moved " + tables + " table" + (tables == 1 ? "" : "s"));
         if (s.getProgress() != null && s.getProgress().getRowsCopied() != null) {
-            text.append(", copied ").append(count(s.getProgress().getRowsCopied())).append(" rows");
+            text.append(", copied ").append(plural(s.getProgress().getRowsCopied(), "row"));
         }
         if (s.getReplication() != null && s.getReplication().getChangesApplied() != null
                 && migration.getSpec().getMode() == MigrationMode.Online) {
-            text.append(", replayed ").append(count(s.getReplication().getChangesApplied())).append(" changes");
+            text.append(", replayed ").append(plural(s.getReplication().getChangesApplied(), "change"));
         }
         text.append('.');
         if (cutover(migration).getSourceAfterCutover() == SourceAfterCutover.ReadOnly) {
@@ -281,6 +280,10 @@ public final class StatusAggregator {
             unit++;
         }
         return String.format(Locale.ROOT, value >= 100 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    }
+
+    static String plural(long n, String noun) {
+        return count(n) + " " + noun + (n == 1 ? "" : "s");
     }
 
     static String count(long n) {

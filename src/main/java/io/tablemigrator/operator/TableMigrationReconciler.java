@@ -183,7 +183,8 @@ public class TableMigrationReconciler implements Reconciler<TableMigration>, Cle
                     + " and fence from the source yet (" + why + ") The TableMigration is deleted once they are removed;"
                     + " to give up instead, remove the finalizer: kubectl patch tm " + migration.getMetadata().getName()
                     + " -n " + migration.getMetadata().getNamespace() + " --type merge -p '{\"metadata\":{\"finalizers\":null}}'.");
-            Decision decision = new Decision(false, problem, null, delay, delay);
+            Decision decision = new Decision(false, problem, null, "retrying at "
+                    + now.plus(delay).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), delay);
             TableMigrationStatus mine = StatusAggregator.aggregate(migration, WorkerState.none(previousAttempts(migration)),
                     decision, null, now);
             try {

@@ -104,7 +104,7 @@ public final class WorkerRun {
             e.printStackTrace();
             terminationMessage("WorkerCrashed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + ". The Job starts a new pod, which resumes from the checkpoint; see the pod log for details.");
+                    + " (an unexpected error; the pod log has the stack trace).");
             return EXIT_CRASHED;
         }
     }

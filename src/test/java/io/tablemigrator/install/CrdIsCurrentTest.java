@@ -14,7 +14,7 @@ class CrdIsCurrentTest {
     @Test
     void committedCrdsMatchTheApiTypes() throws IOException {
         String generated = CrdFiles.generate();
-        if (Boolean.getBoolean("tablemigrator.writeCrds")) {
+        if (Boolean.getBoolean("crds.write")) {
             for (Path path : new Path[] {CrdFiles.COMMITTED, CrdFiles.CHART_COPY}) {
                 Files.createDirectories(path.getParent());
                 Files.writeString(path, generated);

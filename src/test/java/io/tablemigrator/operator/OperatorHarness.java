@@ -68,8 +68,12 @@ final class OperatorHarness {
 
     static TableMigration awaitStatus(KubernetesClient client, String namespace, String name, String what,
             Predicate<TableMigration> condition) {
-        return await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-                .until(() -> get(client, namespace, name), m -> m != null && m.getStatus() != null && condition.test(m));
+        TableMigration m = await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get(client, namespace, name), t -> t != null && t.getStatus() != null && condition.test(t));
+        if (Boolean.getBoolean("show.status")) {
+            System.out.println("=== " + what + "\n" + io.fabric8.kubernetes.client.utils.Serialization.asYaml(m.getStatus()));
+        }
+        return m;
     }
 
     static List<Job> jobs(KubernetesClient client, String namespace) {

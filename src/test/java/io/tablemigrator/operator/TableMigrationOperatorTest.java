@@ -1,19 +1,33 @@
 package io.tablemigrator.operator;
 
 import static io.tablemigrator.operator.OperatorHarness.awaitStatus;
+import static io.tablemigrator.operator.OperatorHarness.events;
+import static io.tablemigrator.operator.OperatorHarness.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.tablemigrator.api.MigrationMode;
 import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.TableMigration;
+import io.tablemigrator.api.TableSpec;
+import io.tablemigrator.engine.MigrationError;
+import io.tablemigrator.engine.MigrationPlan;
 import io.tablemigrator.testing.FakeEngine;
 import io.tablemigrator.testing.FakeKubelet;
 import io.tablemigrator.testing.KubeFixtures;
@@ -25,7 +39,7 @@ import jakarta.inject.Inject;
 
 /**
  * The operator end to end on the mock API server: the reconciler, the worker Jobs, the in-process worker (run by
- * {@link FakeKubelet}) and the engine against embedded PostgreSQL.
+ * {@link FakeKubelet}) and the engine against embedded PostgreSQL 14.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -40,6 +54,8 @@ class TableMigrationOperatorTest {
 
     FakeKubelet kubelet;
     FakeEngine engine;
+    TestDb source;
+    TestDb target;
 
     @BeforeEach
     void start() {
@@ -48,9 +64,7 @@ class TableMigrationOperatorTest {
         kubelet = OperatorHarness.start(operator, client, worker);
     }
 
-    TestDb source;
-    TestDb target;
-
+    /** A namespace with the worker's service account, two fresh databases, and Secrets holding their URIs. */
     String setUp(String prefix, int rows) {
         String ns = OperatorHarness.newNamespace(client, prefix);
         source = PgServer.pg14().newDatabase("src");
@@ -62,30 +76,308 @@ class TableMigrationOperatorTest {
         return ns;
     }
 
+    KubeFixtures.Builder shopMove(String ns) {
+        return KubeFixtures.migration(ns, "shop-move").sourceSecret("shop-source", "url").targetSecret("shop-target", "url")
+                .table("public", "orders");
+    }
+
+    TableMigration awaitTm(String ns, String what, java.util.function.Predicate<TableMigration> condition) {
+        return awaitStatus(client, ns, "shop-move", what, condition);
+    }
+
+    TableMigration edit(String ns, UnaryOperator<TableMigration> change) {
+        return client.resources(TableMigration.class).inNamespace(ns).withName("shop-move").edit(change);
+    }
+
     @Test
     void onlineMigrationFromApplyToCompleted() {
         String ns = setUp("online", 300);
-        TableMigration tm = client.resource(KubeFixtures.migration(ns, "shop-move").sourceSecret("shop-source", "url")
-                .targetSecret("shop-target", "url").table("public", "orders").build()).create();
+        client.resource(shopMove(ns).build()).create();
 
-        TableMigration copying = awaitStatus(client, ns, "shop-move", "a phase past Pending",
-                m -> m.getStatus().getPhase() != null && m.getStatus().getPhase() != Phase.Pending);
-        assertThat(copying.getStatus().getWorker().getJobName()).isEqualTo("shop-move-worker");
-        assertThat(copying.getStatus().getStartedAt()).isNotNull();
+        List<Phase> seen = new ArrayList<>();
+        TableMigration done = awaitTm(ns, "Completed", m -> {
+            Phase p = m.getStatus().getPhase();
+            if (p != null && (seen.isEmpty() || seen.get(seen.size() - 1) != p)) {
+                seen.add(p);
+            }
+            if (p == Phase.Copying || p == Phase.Replicating) {
+                assertThat(condition(m, "Progressing").getStatus()).isEqualTo("True");
+                assertThat(condition(m, "Ready").getStatus()).isEqualTo("False");
+                assertThat(m.getStatus().getWorker().getJobName()).isEqualTo("shop-move-worker");
+                assertThat(m.getStatus().getStartedAt()).isNotNull();
+            }
+            return p == Phase.Completed;
+        });
+        assertThat(seen).as("phases in order").isSortedAccordingTo(Enum::compareTo).contains(Phase.Completed);
+        assertThat(seen).contains(Phase.Replicating);
 
-        TableMigration done = awaitStatus(client, ns, "shop-move", "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
         var s = done.getStatus();
         assertThat(s.getProgress().getRowsCopied()).isEqualTo(300);
         assertThat(s.getProgress().getPercent()).isEqualTo(100);
-        assertThat(s.getTables()).singleElement().satisfies(t -> assertThat(t.getPhase()).isEqualTo(Phase.Completed));
+        assertThat(s.getTables()).singleElement().satisfies(t -> {
+            assertThat(t.getPhase()).isEqualTo(Phase.Completed);
+            assertThat(t.getSource()).isEqualTo("public.orders");
+        });
+        assertThat(s.getReplication().getSlotName()).isNotBlank();
         assertThat(s.getCompletedAt()).isNotNull();
         assertThat(s.getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
         assertThat(s.getMessage()).startsWith("Completed: moved 1 table, copied 300 rows");
         assertThat(condition(done, "Ready").getStatus()).isEqualTo("True");
         assertThat(condition(done, "Degraded").getStatus()).isEqualTo("False");
         assertThat(condition(done, "Progressing").getStatus()).isEqualTo("False");
+        assertThat(done.getStatus().getConditions()).allSatisfy(c -> {
+            assertThat(c.getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
+            assertThat(c.getLastTransitionTime()).isNotBlank();
+        });
         assertThat(s.getWorker().getAttempts()).isEqualTo(1);
         assertThat(target.count("orders")).isEqualTo(300);
+        assertThat(done.getMetadata().getFinalizers()).isNotEmpty();
+
+        Job job = jobs(client, ns).get(0);
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(done.getMetadata().getUid()));
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("worker", "--namespace", ns, "--name", "shop-move");
+        assertThat(reasons(ns)).contains("WorkerStarted", "Copying", "Replicating", "Completed");
+    }
+
+    @Test
+    void manualCutoverWaitsForApproval() {
+        String ns = setUp("manual", 100);
+        client.resource(shopMove(ns).manual().build()).create();
+
+        TableMigration waiting = awaitTm(ns, "waiting for approval", m -> m.getStatus().getPhase() == Phase.Replicating
+                && Conditions.isTrue(m.getStatus().getConditions(), "CutoverReady"));
+        assertThat(waiting.getStatus().getMessage()).startsWith("Waiting for approval: set spec.cutover.approved: true");
+        assertThat(condition(waiting, "CutoverReady").getReason()).isEqualTo("LagBelowThreshold");
+        // it stays there: the worker does not cut over without approval
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> OperatorHarness.get(client, ns, "shop-move").getStatus().getPhase() == Phase.Replicating);
+
+        edit(ns, m -> {
+            m.getSpec().getCutover().setApproved(true);
+            return m;
+        });
+        TableMigration done = awaitTm(ns, "Completed after approval", m -> m.getStatus().getPhase() == Phase.Completed);
+        assertThat(done.getStatus().getObservedGeneration()).isEqualTo(2);
+        assertThat(done.getStatus().getCutover().getStartedAt()).isNotNull();
+    }
+
+    @Test
+    void suspendStopsTheWorkerKeepsTheSlotAndResumeContinues() {
+        String ns = setUp("suspend", 200);
+        TableMigration created = client.resource(shopMove(ns).manual().build()).create();
+        awaitTm(ns, "Replicating", m -> m.getStatus().getPhase() == Phase.Replicating);
+        MigrationPlan names = OperatorHarness.names(created, source, target);
+
+        edit(ns, m -> {
+            m.getSpec().setSuspend(true);
+            return m;
+        });
+        TableMigration paused = awaitTm(ns, "Paused", m -> m.getStatus().getPhase() == Phase.Paused);
+        await("worker Job deleted and its worker stopped").atMost(Duration.ofSeconds(30))
+                .until(() -> jobs(client, ns).isEmpty() && kubelet.running(ns) == 0);
+        assertThat(condition(paused, "Progressing").getStatus()).isEqualTo("False");
+        assertThat(condition(paused, "Progressing").getReason()).isEqualTo("Paused");
+        assertThat(slotExists(names)).as("slot kept while paused").isTrue();
+
+        // the source moves on while paused: the operator shows the lag growing
+        source.execute("INSERT INTO orders SELECT g, repeat('x', 500) FROM generate_series(1001, 3000) g");
+        TableMigration lagging = awaitTm(ns, "lag shown while paused", m -> m.getStatus().getReplication() != null
+                && m.getStatus().getReplication().getLagBytes() != null && m.getStatus().getReplication().getLagBytes() > 100_000);
+        assertThat(lagging.getStatus().getMessage()).startsWith("Paused (spec.suspend: true)").contains("ahead of the target");
+
+        edit(ns, m -> {
+            m.getSpec().setSuspend(false);
+            return m;
+        });
+        awaitTm(ns, "resumed", m -> m.getStatus().getPhase() == Phase.Replicating
+                && m.getStatus().getWorker().getAttempts() == 2);
+        edit(ns, m -> {
+            m.getSpec().getCutover().setApproved(true);
+            return m;
+        });
+        awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
+        assertThat(engine.copies.get()).as("resumed from the checkpoint, not copied again").isEqualTo(1);
+        assertThat(reasons(ns)).contains("Paused");
+    }
+
+    @Test
+    void deletingARunningMigrationRemovesSlotPublicationAndFence() {
+        String ns = setUp("delete", 100);
+        TableMigration created = client.resource(shopMove(ns).manual().build()).create();
+        awaitTm(ns, "Replicating", m -> m.getStatus().getPhase() == Phase.Replicating);
+        MigrationPlan names = OperatorHarness.names(created, source, target);
+        assertThat(slotExists(names)).isTrue();
+        assertThat(publicationExists(names)).isTrue();
+
+        client.resource(created).delete();
+        await("TableMigration gone").atMost(Duration.ofSeconds(60))
+                .until(() -> OperatorHarness.get(client, ns, "shop-move") == null);
+        assertThat(slotExists(names)).isFalse();
+        assertThat(publicationExists(names)).isFalse();
+        assertThat(fenceExists(names)).isFalse();
+        assertThat(kubelet.running(ns)).isZero();
+        assertThat(reasons(ns)).contains("CleanedUp");
+    }
+
+    @Test
+    void deletingAnOfflineMigrationLiftsTheFence() {
+        String ns = setUp("fence", 3000);
+        TableMigration created = client.resource(shopMove(ns).offline().build()).create();
+        MigrationPlan names = OperatorHarness.names(created, source, target);
+        awaitTm(ns, "Copying", m -> m.getStatus().getPhase() == Phase.Copying);
+        await("the fence is up").atMost(Duration.ofSeconds(30)).until(() -> fenceExists(names));
+
+        client.resource(created).delete();
+        await("TableMigration gone").atMost(Duration.ofSeconds(60))
+                .until(() -> OperatorHarness.get(client, ns, "shop-move") == null);
+        assertThat(fenceExists(names)).isFalse();
+        source.execute("INSERT INTO orders VALUES (100000, 'writable again')");
+    }
+
+    @Test
+    void aWorkerThatDiesIsReplacedAndResumesFromItsCheckpoint() {
+        String ns = setUp("dies", 100);
+        client.resource(shopMove(ns).manual().build()).create();
+        awaitTm(ns, "Replicating", m -> m.getStatus().getPhase() == Phase.Replicating);
+
+        kubelet.kill(ns, "shop-move-worker");
+        TableMigration resumed = awaitTm(ns, "a second worker pod", m -> m.getStatus().getWorker().getAttempts() == 2
+                && m.getStatus().getPhase() == Phase.Replicating);
+        assertThat(jobs(client, ns)).hasSize(1);
+        assertThat(condition(resumed, "Degraded").getStatus()).isEqualTo("False");
+
+        edit(ns, m -> {
+            m.getSpec().getCutover().setApproved(true);
+            return m;
+        });
+        awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
+        assertThat(engine.copies.get()).as("resumed after the copy, not copied again").isEqualTo(1);
+        assertThat(target.count("orders")).isEqualTo(100);
+    }
+
+    @Test
+    void aMissingSecretIsReportedBeforeAnyJobAndPickedUpOnceCreated() {
+        String ns = OperatorHarness.newNamespace(client, "secret");
+        source = PgServer.pg14().newDatabase("src");
+        target = PgServer.pg14().newDatabase("tgt");
+        source.execute("CREATE TABLE orders (id bigint PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'a')");
+        KubeFixtures.secret(client, ns, "shop-target", "url", target.url());
+        client.resource(shopMove(ns).build()).create();
+
+        TableMigration missing = awaitTm(ns, "SecretNotFound", m -> Conditions.isTrue(m.getStatus().getConditions(), "Degraded"));
+        assertThat(condition(missing, "Degraded").getReason()).isEqualTo("SecretNotFound");
+        assertThat(missing.getStatus().getMessage()).contains("Secret shop-source", "spec.source.urlSecretRef",
+                "kubectl -n " + ns + " create secret generic shop-source --from-literal=url=");
+        assertThat(missing.getStatus().getPhase()).isEqualTo(Phase.Pending);
+        assertThat(condition(missing, "Progressing").getStatus()).isEqualTo("False");
+        assertThat(jobs(client, ns)).isEmpty();
+
+        KubeFixtures.secret(client, ns, "shop-source", "uri", source.url());
+        TableMigration wrongKey = awaitTm(ns, "SecretKeyNotFound",
+                m -> "SecretKeyNotFound".equals(condition(m, "Degraded").getReason()));
+        assertThat(wrongKey.getStatus().getMessage()).contains("Secret shop-source", "has no key url", "it has uri");
+        assertThat(jobs(client, ns)).isEmpty();
+        assertThat(reasons(ns)).contains("SecretNotFound", "SecretKeyNotFound");
+
+        client.secrets().inNamespace(ns).withName("shop-source").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.secrets().inNamespace(ns).withName("shop-source").get() == null);
+        KubeFixtures.secret(client, ns, "shop-source", "url", source.url());
+        TableMigration done = awaitTm(ns, "Completed once the Secret is there", m -> m.getStatus().getPhase() == Phase.Completed);
+        assertThat(condition(done, "Degraded").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void aNonEmptyTargetTableIsDegradedRetriedAndRecoversOnceEmptied() {
+        String ns = setUp("nonempty", 50);
+        target.execute("CREATE TABLE orders (id bigint PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'left over')");
+        client.resource(shopMove(ns).build()).create();
+
+        TableMigration degraded = awaitTm(ns, "Degraded", m -> Conditions.isTrue(m.getStatus().getConditions(), "Degraded"));
+        assertThat(degraded.getStatus().getMessage()).contains("orders").contains("retrying at").doesNotContain("Exception")
+                .doesNotContain("\tat ");
+        assertThat(degraded.getStatus().getPhase()).isNotEqualTo(Phase.Failed);
+        assertThat(condition(degraded, "Degraded").getMessage()).contains("orders");
+
+        // the operator tries again after a delay, with a new Job, and stays Degraded meanwhile
+        TableMigration retried = awaitTm(ns, "retried", m -> m.getStatus().getWorker() != null
+                && m.getStatus().getWorker().getAttempts() >= 2);
+        assertThat(condition(retried, "Degraded").getStatus()).isEqualTo("True");
+        assertThat(condition(retried, "Degraded").getLastTransitionTime())
+                .isEqualTo(condition(degraded, "Degraded").getLastTransitionTime());
+
+        target.execute("TRUNCATE orders");
+        TableMigration done = awaitTm(ns, "Completed once the table is empty", m -> m.getStatus().getPhase() == Phase.Completed);
+        assertThat(condition(done, "Degraded").getStatus()).isEqualTo("False");
+        assertThat(target.count("orders")).isEqualTo(50);
+    }
+
+    @Test
+    void aPermanentFailureFailsTheMigrationWithTheWorkersMessage() {
+        String ns = setUp("permanent", 10);
+        engine.failWith = MigrationError.permanent("ChecksumMismatch", "Table public.orders differs between source and target.");
+        client.resource(shopMove(ns).build()).create();
+        TableMigration failed = awaitTm(ns, "Failed", m -> m.getStatus().getPhase() == Phase.Failed);
+        assertThat(failed.getStatus().getMessage()).startsWith("Failed: ChecksumMismatch: Table public.orders differs");
+        assertThat(condition(failed, "Degraded").getReason()).isEqualTo("ChecksumMismatch");
+        assertThat(condition(failed, "Ready").getStatus()).isEqualTo("False");
+        assertThat(failed.getStatus().getWorker().getAttempts()).isEqualTo(1);
+        assertThat(reasons(ns)).contains("Failed");
+    }
+
+    @Test
+    void crashesPastTheBackoffLimitFailTheMigrationWithTheLastError() {
+        String ns = setUp("crash", 10);
+        engine.failWith = new IllegalStateException("engine bug");
+        client.resource(shopMove(ns).build()).create();
+        TableMigration failed = awaitTm(ns, "Failed", m -> m.getStatus().getPhase() == Phase.Failed);
+        assertThat(failed.getStatus().getMessage()).contains("WorkerCrashed").contains("engine bug");
+        assertThat(failed.getStatus().getWorker().getAttempts()).isEqualTo(4); // backoffLimit 3: four pods
+        assertThat(engine.runs.get()).isEqualTo(4);
+    }
+
+    @Test
+    void changingWhatIsMigratedIsRefused() {
+        String ns = setUp("immutable", 20);
+        client.resource(shopMove(ns).manual().build()).create();
+        awaitTm(ns, "Replicating", m -> m.getStatus().getPhase() == Phase.Replicating);
+
+        edit(ns, m -> {
+            m.getSpec().getTables().add(new TableSpec("public", "customers"));
+            m.getSpec().setMode(MigrationMode.Offline);
+            return m;
+        });
+        TableMigration refused = awaitTm(ns, "SpecChangeRejected",
+                m -> "SpecChangeRejected".equals(condition(m, "Degraded").getReason()));
+        assertThat(condition(refused, "Degraded").getMessage()).startsWith("spec.mode, spec.tables were changed");
+        assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.Replicating);
+
+        edit(ns, m -> {
+            m.getSpec().getTables().remove(1);
+            m.getSpec().setMode(MigrationMode.Online);
+            m.getSpec().getCutover().setApproved(true);
+            return m;
+        });
+        TableMigration done = awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
+        assertThat(condition(done, "Degraded").getStatus()).isEqualTo("False");
+    }
+
+    boolean slotExists(MigrationPlan names) {
+        return !source.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + names.slotName() + "'").isEmpty();
+    }
+
+    boolean publicationExists(MigrationPlan names) {
+        return !source.query("SELECT 1 FROM pg_publication WHERE pubname = '" + names.publicationName() + "'").isEmpty();
+    }
+
+    boolean fenceExists(MigrationPlan names) {
+        return !source.query("SELECT 1 FROM pg_proc WHERE proname = '" + names.fenceName() + "'").isEmpty()
+                || !source.query("SELECT 1 FROM pg_trigger WHERE tgname = '" + names.fenceName() + "'").isEmpty();
+    }
+
+    List<String> reasons(String ns) {
+        return events(client, ns).stream().map(Event::getReason).toList();
     }
 
     static Condition condition(TableMigration m, String type) {

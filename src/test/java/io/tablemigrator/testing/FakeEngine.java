@@ -35,6 +35,8 @@ public class FakeEngine extends MigrationRunner {
     public volatile long stepMillis = 150;
     public final AtomicInteger copies = new AtomicInteger();
     public final AtomicInteger runs = new AtomicInteger();
+    /** Thrown by every run once it has started, to play a crashing or failing engine. */
+    public volatile RuntimeException failWith;
 
     @Override
     public Outcome run(MigrationPlan plan, MigrationControl control, StatusBoard board) {
@@ -44,6 +46,9 @@ public class FakeEngine extends MigrationRunner {
         try (Connection src = source.connect(); Connection tgt = target.connect()) {
             board.phase(Phase.Preparing);
             step();
+            if (failWith != null) {
+                throw failWith;
+            }
             String stage = checkpoint(tgt, plan);
             if (stage == null) {
                 preflight(src, tgt, plan);
