@@ -42,7 +42,7 @@ public final class StatusPublisher {
     }
 
     /** The merge patch for a snapshot: only the four worker fields, whatever else the snapshot holds. */
-    String patchFor(TableMigrationStatus snapshot) {
+    public String patchFor(TableMigrationStatus snapshot) {
         TableMigrationStatus mine = workerFields(snapshot);
         return client.getKubernetesSerialization().asJson(Map.of("status", mine));
     }
