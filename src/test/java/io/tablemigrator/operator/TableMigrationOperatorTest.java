@@ -363,6 +363,37 @@ class TableMigrationOperatorTest {
         assertThat(condition(done, "Degraded").getStatus()).isEqualTo("False");
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URL metricsUrl;
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health")
+    java.net.URL healthUrl;
+
+    @Test
+    void metricsAndHealth() throws Exception {
+        String ns = setUp("metrics", 120);
+        client.resource(shopMove(ns).build()).create();
+        awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
+        String labels = "name=\"shop-move\",namespace=\"" + ns + "\"";
+        String metrics = await("per-migration gauges").atMost(Duration.ofSeconds(20)).until(() -> http(metricsUrl),
+                text -> text.contains("tablemigrator_phase{" + labels + ",phase=\"Completed\"} 1.0"));
+        assertThat(metrics).contains("tablemigrator_phase{" + labels + ",phase=\"Copying\"} 0.0")
+                .contains("tablemigrator_rows_copied{" + labels + "} 120.0")
+                .contains("tablemigrator_rows_estimated{" + labels + "} 120.0")
+                .contains("tablemigrator_replication_lag_bytes{" + labels + "}")
+                .contains("tablemigrator_changes_applied{" + labels + "}");
+        if (Boolean.getBoolean("show.status")) {
+            System.out.println(metrics);
+        }
+        assertThat(metrics).containsPattern("operator_sdk_\\w+\\{.*tablemigration");
+        assertThat(http(healthUrl)).contains("\"status\": \"UP\"");
+    }
+
+    static String http(java.net.URL url) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(url.toURI()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
     boolean slotExists(MigrationPlan names) {
         return !source.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + names.slotName() + "'").isEmpty();
     }
