@@ -1,5 +1,9 @@
 package io.tablemigrator.engine;
 
+import io.tablemigrator.api.MigrationMode;
+import io.tablemigrator.engine.checkpoint.CheckpointStore;
+import io.tablemigrator.engine.db.Database;
+
 /**
  * Runs one migration to the end: the state machine of docs/architecture.md. Both drivers (the command line and
  * the worker Job) use it the same way (DESIGN.md, invariant 1).
@@ -21,7 +25,18 @@ public final class Migration {
      * @throws MigrationError for every failure with a cause a user can act on
      */
     public Outcome run() {
-        throw new UnsupportedOperationException("the engine is being built");
+        Database source = new Database("source", plan.source());
+        Database target = new Database("target", plan.target());
+        try (CheckpointStore checkpoint = CheckpointStore.open(target, plan.id())) {
+            checkpoint.lockOrFail();
+            MigrationRun run = new MigrationRun(plan, source, target, checkpoint, board, control);
+            if (control.cancelRequested()) {
+                Cleanup.cancel(plan, source, target, checkpoint);
+                return Outcome.CANCELLED;
+            }
+            return plan.mode() == MigrationMode.Offline ? new OfflineMigration(run).run()
+                    : new OnlineMigration(run).run();
+        }
     }
 
     /**
@@ -30,6 +45,14 @@ public final class Migration {
      * finish, and its checkpoint. Safe to call any number of times.
      */
     public static void cancel(MigrationPlan plan) {
-        throw new UnsupportedOperationException("the engine is being built");
+        Database source = new Database("source", plan.source());
+        Database target = new Database("target", plan.target());
+        try (CheckpointStore checkpoint = CheckpointStore.open(target, plan.id())) {
+            checkpoint.lockWaitingForRunner(CANCEL_WAIT);
+            Cleanup.cancel(plan, source, target, checkpoint);
+        }
     }
+
+    /** How long cancel waits for a process still running the migration to notice and let go. */
+    private static final java.time.Duration CANCEL_WAIT = java.time.Duration.ofSeconds(60);
 }

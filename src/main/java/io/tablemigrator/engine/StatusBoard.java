@@ -174,6 +174,32 @@ public final class StatusBoard {
         return status;
     }
 
+    /** Takes back a status saved by an earlier run (a finished migration shown again). */
+    public void restore(TableMigrationStatus saved) {
+        if (saved.getTables() != null) {
+            for (int i = 0; i < Math.min(saved.getTables().size(), tables.size()); i++) {
+                TableStatus ts = saved.getTables().get(i);
+                TableProgress t = tables.get(i);
+                t.phase(ts.getPhase());
+                t.resetCopied();
+                t.addCopied(orZero(ts.getRowsCopied()), 0);
+                t.rowsEstimated(orZero(ts.getRowsEstimated()));
+                t.sourceRows = ts.getSourceRows();
+                t.targetRows = ts.getTargetRows();
+                t.checksumMatch = ts.getChecksumMatch();
+            }
+        }
+        if (saved.getReplication() != null) {
+            replication = copyOf(saved.getReplication());
+            changesApplied.set(orZero(saved.getReplication().getChangesApplied()));
+        }
+        cutover = saved.getCutover();
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
+    }
+
     /** The phase of the migration as a whole: the earliest phase among its tables. */
     public Phase overallPhase() {
         return tables.stream().map(TableProgress::phase).min(Enum::compareTo).orElse(Phase.Preparing);

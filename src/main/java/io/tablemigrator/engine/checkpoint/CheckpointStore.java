@@ -76,6 +76,33 @@ public final class CheckpointStore implements AutoCloseable {
      * whatever drives it. The lock is a session advisory lock, so a killed process releases it.
      */
     public void lockOrFail() {
+        if (!tryLock()) {
+            throw new MigrationError("AlreadyRunning", "Another process is running migration " + id
+                    + " right now; stop it first, or wait for it to finish.");
+        }
+    }
+
+    /**
+     * Takes the lock for a cancel: when another process runs the migration, asks it to cancel (through this row)
+     * and waits for it to let go.
+     */
+    public void lockWaitingForRunner(java.time.Duration wait) {
+        if (tryLock()) {
+            return;
+        }
+        requestCancel();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
+            if (tryLock()) {
+                return;
+            }
+        }
+        throw new MigrationError("CancelTimedOut", "Migration " + id + " is still running elsewhere " + wait.toSeconds()
+                + " s after it was asked to cancel; stop that process, then cancel again.");
+    }
+
+    private boolean tryLock() {
         try {
             Connection c = target.connect();
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
@@ -84,12 +111,12 @@ public final class CheckpointStore implements AutoCloseable {
                     rs.next();
                     if (!rs.getBoolean(1)) {
                         Database.closeQuietly(c);
-                        throw new MigrationError("AlreadyRunning", "Another process is running migration " + id
-                                + " right now; stop it first, or wait for it to finish.");
+                        return false;
                     }
                 }
             }
             lockConnection = c;
+            return true;
         } catch (SQLException e) {
             throw new MigrationError("TargetUnreachable", "Cannot lock migration " + id + " on the target: "
                     + e.getMessage(), e);
@@ -144,11 +171,20 @@ public final class CheckpointStore implements AutoCloseable {
         return tables;
     }
 
-    public void addCreatedTable(QualifiedName table) {
-        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        node.put("schema", table.schema());
-        node.put("name", table.name());
-        update("created_tables = created_tables || jsonb_build_array(?::jsonb)", node.toString());
+    /**
+     * Adds tables to the created list inside the caller's open target transaction: the one that creates them, so
+     * that a table is recorded exactly when it exists.
+     */
+    public void recordCreatedTables(Connection transaction, List<QualifiedName> tables) throws SQLException {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var array = mapper.createArrayNode();
+        tables.forEach(t -> array.addObject().put("schema", t.schema()).put("name", t.name()));
+        try (PreparedStatement ps = transaction.prepareStatement("UPDATE " + TABLE
+                + " SET created_tables = created_tables || ?::jsonb, updated_at = now() WHERE id = ?")) {
+            ps.setString(1, array.toString());
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
     }
 
     public void clearCreatedTables() {

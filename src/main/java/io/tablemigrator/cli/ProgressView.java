@@ -1,0 +1,90 @@
+package io.tablemigrator.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.tablemigrator.api.TableMigrationStatus;
+import io.tablemigrator.api.TableStatus;
+import io.tablemigrator.api.ValidationMode;
+import io.tablemigrator.engine.MigrationPlan;
+
+/**
+ * Live progress on stderr: a redrawn block with a bar per table on a terminal, plain timestamped lines otherwise
+ * (logs, CI, pipes). stdout stays clean for the final status.
+ */
+abstract class ProgressView {
+    protected final PrintStream out = System.err;
+    protected final MigrationPlan plan;
+
+    protected ProgressView(MigrationPlan plan) {
+        this.plan = plan;
+    }
+
+    static ProgressView forStderr(MigrationPlan plan) {
+        return stderrIsTerminal() ? new TerminalProgress(plan) : new PlainProgress(plan);
+    }
+
+    /** Linux tells where fd 2 goes; elsewhere, assume no terminal and print plain lines. */
+    private static boolean stderrIsTerminal() {
+        if (System.getenv("TERM") == null || "dumb".equals(System.getenv("TERM"))) {
+            return false;
+        }
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    abstract long refreshMillis();
+
+    abstract void render(TableMigrationStatus status, String waitingMessage);
+
+    /** A one-off line (a signal received, an approval). */
+    abstract void note(String line);
+
+    abstract void finish(TableMigrationStatus status);
+
+    /** The end of a successful run: what was compared, table by table. */
+    void validationSummary(TableMigrationStatus status, ValidationMode mode) {
+        out.println("Validation (" + mode + "), source -> target:");
+        for (TableStatus t : status.getTables()) {
+            String check = t.getChecksumMatch() == null ? "" : t.getChecksumMatch() ? ", checksums match" : ", CHECKSUMS DIFFER";
+            out.printf("  %-40s %s rows -> %s rows%s%n", t.getSource() + " -> " + t.getTarget(),
+                    Format.count(t.getSourceRows()), Format.count(t.getTargetRows()), check);
+        }
+        if (status.getCutover() != null && status.getCutover().getWritesBlockedMillis() != null) {
+            out.println("Source writes were blocked for " + status.getCutover().getWritesBlockedMillis()
+                    + " ms at cutover (fence LSN " + status.getCutover().getFenceLsn() + ").");
+        }
+    }
+
+    /** The headline: phase, percent, speed. */
+    protected String headline(TableMigrationStatus status, String phase) {
+        var p = status.getProgress();
+        StringBuilder line = new StringBuilder(plan.id()).append("  ").append(phase);
+        if (p != null && p.getPercent() != null) {
+            line.append("  ").append(p.getPercent()).append("%  ")
+                    .append(Format.count(p.getRowsCopied())).append('/').append(Format.count(p.getRowsEstimated())).append(" rows");
+            if (p.getRowsPerSecond() != null && p.getPercent() < 100) {
+                line.append("  ").append(Format.count(p.getRowsPerSecond())).append(" rows/s");
+            }
+            if (p.getEtaSeconds() != null && p.getPercent() < 100) {
+                line.append("  ETA ").append(Format.duration(p.getEtaSeconds()));
+            }
+        }
+        return line.toString();
+    }
+
+    /** The replication line, when replay has started. */
+    protected static String replicationLine(TableMigrationStatus status) {
+        var r = status.getReplication();
+        if (r == null || r.getLagBytes() == null) {
+            return null;
+        }
+        return "replication: lag " + Format.bytes(r.getLagBytes()) + " (" + r.getLagSeconds() + " s), "
+                + Format.count(r.getChangesApplied()) + " changes applied, slot " + r.getSlotName();
+    }
+}

@@ -1,0 +1,92 @@
+package io.tablemigrator.engine.cutover;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import org.postgresql.replication.LogSequenceNumber;
+
+import io.tablemigrator.engine.MigrationPlan;
+import io.tablemigrator.engine.db.Database;
+import io.tablemigrator.engine.db.Sql;
+
+/**
+ * The cutover's short write block: one source transaction holding LOCK TABLE ... IN EXCLUSIVE MODE on every migrated
+ * table. Reads go on; writes wait (they are not refused) until the transaction ends. If this process dies, the
+ * server ends the transaction and the writes go on: a crash can never leave the source blocked.
+ */
+final class WriteBlock implements AutoCloseable {
+    private final Connection connection;
+    private final long startedNanos;
+    private long endedNanos;
+
+    private WriteBlock(Connection connection, long startedNanos) {
+        this.connection = connection;
+        this.startedNanos = startedNanos;
+    }
+
+    /**
+     * Takes the lock, waiting at most {@code wait} for writers in flight (whose own writes block the ones queued
+     * behind this lock meanwhile, so the wait is kept short).
+     *
+     * @throws SQLException with SQLSTATE 55P03 when the lock was not granted in time
+     */
+    static WriteBlock acquire(Database source, MigrationPlan plan, Duration wait) throws SQLException {
+        Connection c = source.connect();
+        long started = System.nanoTime();
+        try (Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("SET LOCAL lock_timeout = " + Sql.literal(wait.toMillis() + "ms"));
+            st.execute("LOCK TABLE " + Fence.tableList(plan.tables()) + " IN EXCLUSIVE MODE");
+            return new WriteBlock(c, started);
+        } catch (SQLException e) {
+            Database.closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes a logical decoding message and returns its LSN: every change committed before the lock was granted
+     * comes before it in the replication stream, so the replay has drained once it has passed this point.
+     */
+    LogSequenceNumber fenceLsn(String migrationId) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_logical_emit_message(false, 'tablemigrator', "
+                     + Sql.literal("cutover " + migrationId) + ")::text")) {
+            rs.next();
+            return LogSequenceNumber.valueOf(rs.getString(1));
+        }
+    }
+
+    /** Ends the block leaving the tables fenced for good: waiting writers get the fence's error, not the lock. */
+    void releaseFenced(Fence fence) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            fence.createIn(st, Fence.Purpose.MOVED);
+        }
+        connection.commit();
+        endedNanos = System.nanoTime();
+    }
+
+    /** Ends the block and lets the waiting writes through. */
+    void release() throws SQLException {
+        connection.rollback();
+        endedNanos = System.nanoTime();
+    }
+
+    /** How long writes were blocked: from the lock request (writers start queuing) to its release. */
+    long blockedMillis() {
+        long end = endedNanos == 0 ? System.nanoTime() : endedNanos;
+        return (end - startedNanos) / 1_000_000;
+    }
+
+    @Override
+    public void close() {
+        if (endedNanos == 0) {
+            Fence.rollbackQuietly(connection);
+            endedNanos = System.nanoTime();
+        }
+        Database.closeQuietly(connection);
+    }
+}

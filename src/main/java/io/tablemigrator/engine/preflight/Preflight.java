@@ -1,0 +1,175 @@
+package io.tablemigrator.engine.preflight;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.tablemigrator.api.MigrationMode;
+import io.tablemigrator.engine.MigrationError;
+import io.tablemigrator.engine.MigrationPlan;
+import io.tablemigrator.engine.TableMapping;
+import io.tablemigrator.engine.db.Database;
+import io.tablemigrator.engine.db.QualifiedName;
+
+/**
+ * Everything that can be found wrong before anything is changed (phase Preparing): both databases reachable, the
+ * source tables there and readable, the target tables absent or empty, and for Online mode logical WAL, a free
+ * replication slot, the replication privilege and a replica identity on every table. All problems are reported
+ * at once, each with the fix, so that one round of fixing is enough.
+ */
+public final class Preflight {
+    private final MigrationPlan plan;
+    private final Database source;
+    private final Database target;
+
+    public Preflight(MigrationPlan plan, Database source, Database target) {
+        this.plan = plan;
+        this.source = source;
+        this.target = target;
+    }
+
+    /**
+     * Runs every check.
+     *
+     * @param ownTargetTables target tables this migration created in an earlier run; they may hold rows
+     * @throws MigrationError naming every problem found
+     */
+    public void check(Set<QualifiedName> ownTargetTables) {
+        List<Problem> problems = new ArrayList<>();
+        try (Connection src = source.connect(); Connection tgt = target.connect()) {
+            checkSourceTables(src, problems);
+            checkTargetTables(tgt, ownTargetTables, problems);
+            if (plan.mode() == MigrationMode.Online) {
+                checkLogicalReplication(src, problems);
+            }
+        } catch (SQLException e) {
+            throw new MigrationError("PreflightFailed", "Preflight could not query the databases: " + e.getMessage(), e);
+        }
+        if (!problems.isEmpty()) {
+            throw new MigrationError(problems.get(0).reason(),
+                    String.join(" ", problems.stream().map(Problem::message).toList()));
+        }
+    }
+
+    private void checkSourceTables(Connection src, List<Problem> problems) throws SQLException {
+        for (int i = 0; i < plan.tables().size(); i++) {
+            TableMapping table = plan.tables().get(i);
+            String field = "spec.tables[" + i + "]";
+            SourceTable facts = SourceTable.read(src, table.source());
+            if (facts == null) {
+                String hint = SourceTable.similarName(src, table.source())
+                        .map(n -> " Did you mean " + n.display() + "? Names are exact, case and spaces included.")
+                        .orElse(" Names are exact, case and spaces included.");
+                problems.add(new Problem("SourceTableNotFound", "Source table " + table.source().display()
+                        + " (" + field + ") does not exist in " + source.url().redacted() + "." + hint));
+                continue;
+            }
+            if (facts.kind() != 'r') {
+                problems.add(new Problem("SourceTableUnsupported", "Source relation " + table.source().display()
+                        + " is " + facts.kindName() + "; only ordinary tables can be migrated. Remove it from "
+                        + field + "."));
+                continue;
+            }
+            if (!facts.readable()) {
+                problems.add(new Problem("SourcePermissionDenied", "User " + source.url().user()
+                        + " may not read source table " + table.source().display() + ". Fix: GRANT SELECT ON "
+                        + table.source().quoted() + " TO " + io.tablemigrator.engine.db.Sql.ident(source.url().user())
+                        + ";"));
+            }
+            if (!facts.ownedOrSuperuser()) {
+                problems.add(new Problem("SourcePermissionDenied", "User " + source.url().user()
+                        + " does not own source table " + table.source().display() + ", so it cannot "
+                        + (plan.mode() == MigrationMode.Online ? "publish it or " : "") + "fence it against writes."
+                        + " Fix: run the migration as the table's owner (or a member of the owning role)."));
+            }
+            if (plan.mode() == MigrationMode.Online && !facts.hasReplicaIdentity()) {
+                problems.add(new Problem("NoReplicaIdentity", "Source table " + table.source().display()
+                        + " has no primary key and no replica identity, so its updates and deletes cannot be "
+                        + "replicated. Fix: add a primary key, or run ALTER TABLE " + table.source().quoted()
+                        + " REPLICA IDENTITY FULL;"));
+            }
+        }
+    }
+
+    private void checkTargetTables(Connection tgt, Set<QualifiedName> ownTargetTables, List<Problem> problems)
+            throws SQLException {
+        for (int i = 0; i < plan.tables().size(); i++) {
+            QualifiedName name = plan.tables().get(i).target();
+            if (ownTargetTables.contains(name)) {
+                continue;
+            }
+            try (PreparedStatement ps = tgt.prepareStatement("SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON "
+                    + "n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+                ps.setString(1, name.schema());
+                ps.setString(2, name.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                }
+            }
+            try (var st = tgt.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + name.quoted() + ")")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    problems.add(new Problem("TargetTableNotEmpty", "Target table " + name.display()
+                            + " already exists and holds rows; tablemigrator only fills empty tables. Fix: empty or "
+                            + "drop it on the target, or map spec.tables[" + i + "] to another targetName."));
+                }
+            } catch (SQLException e) {
+                problems.add(new Problem("TargetPermissionDenied", "Cannot read target table " + name.display()
+                        + ": " + e.getMessage()));
+            }
+        }
+    }
+
+    private void checkLogicalReplication(Connection src, List<Problem> problems) throws SQLException {
+        String walLevel = value(src, "SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            problems.add(new Problem("WalLevelNotLogical", "The source has wal_level = " + walLevel
+                    + "; Online mode needs logical. Fix: ALTER SYSTEM SET wal_level = logical; then restart the "
+                    + "source server (managed services: set the logical replication parameter), or use mode: Offline."));
+        }
+        boolean slotExists = "t".equals(value(src, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = "
+                + io.tablemigrator.engine.db.Sql.literal(plan.slotName()) + ")"));
+        int freeSlots = Integer.parseInt(value(src, "SELECT current_setting('max_replication_slots')::int "
+                + "- (SELECT count(*) FROM pg_replication_slots)"));
+        if (!slotExists && freeSlots < 1) {
+            problems.add(new Problem("NoFreeReplicationSlot", "The source has no free replication slot (max_replication_slots = "
+                    + value(src, "SHOW max_replication_slots") + ", all in use). Fix: drop an unused slot "
+                    + "(SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active) or raise "
+                    + "max_replication_slots and restart the source."));
+        }
+        int freeSenders = Integer.parseInt(value(src, "SELECT current_setting('max_wal_senders')::int "
+                + "- (SELECT count(*) FROM pg_stat_replication)"));
+        if (freeSenders < 1) {
+            problems.add(new Problem("NoFreeWalSender", "The source has no free WAL sender (max_wal_senders = "
+                    + value(src, "SHOW max_wal_senders") + ", all in use). Fix: raise max_wal_senders and restart."));
+        }
+        if (!"t".equals(value(src, "SELECT rolsuper OR rolreplication OR EXISTS (SELECT 1 FROM pg_roles r WHERE "
+                + "r.rolname = 'rds_replication' AND pg_has_role(current_user, r.oid, 'MEMBER')) "
+                + "FROM pg_roles WHERE rolname = current_user"))) {
+            String user = io.tablemigrator.engine.db.Sql.ident(source.url().user());
+            problems.add(new Problem("ReplicationNotPermitted", "User " + source.url().user()
+                    + " may not use logical replication on the source. Fix: ALTER ROLE " + user
+                    + " WITH REPLICATION; (on Amazon RDS: GRANT rds_replication TO " + user + ";)"));
+        }
+        if (!"t".equals(value(src, "SELECT has_database_privilege(current_database(), 'CREATE')"))) {
+            problems.add(new Problem("SourcePermissionDenied", "User " + source.url().user()
+                    + " may not create a publication in the source database. Fix: GRANT CREATE ON DATABASE "
+                    + io.tablemigrator.engine.db.Sql.ident(source.url().database()) + " TO "
+                    + io.tablemigrator.engine.db.Sql.ident(source.url().user()) + ";"));
+        }
+    }
+
+    private static String value(Connection c, String sql) throws SQLException {
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.tablemigrator.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import io.tablemigrator.api.Phase;
+import io.tablemigrator.testing.PgServer;
+import io.tablemigrator.testing.Plans;
+import io.tablemigrator.testing.ShopWorkload;
+import io.tablemigrator.testing.TestDb;
+
+/** Online mode with an application writing through copy, replay and cutover. */
+class OnlineMigrationTest {
+
+    private final TestDb source = PgServer.pg14().newDatabase("on_src");
+    private final TestDb target = PgServer.pg17().newDatabase("on_tgt");
+
+    @Test
+    void everyWriteArrivesOnceAndTheSourceEndsReadOnly() throws Exception {
+        source.execute(ShopWorkload.SCHEMA);
+        var plan = Plans.plan("online", source, target, ShopWorkload.TABLES + """
+                copy: {parallelism: 3}
+                cutover: {policy: Manual, timeoutSeconds: 10}
+                """);
+        StatusBoard board = new StatusBoard(plan.tables());
+        try (ShopWorkload app = ShopWorkload.start(source, 3, 5)) {
+            var approval = new ApproveAfter(app, board, 300);
+            var run = CompletableFuture.supplyAsync(() -> new Migration(plan, approval, board).run());
+            await().atMost(Duration.ofMinutes(3)).until(run::isDone);
+            assertThat(run.join()).isEqualTo(Outcome.COMPLETED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.refusal() != null);
+            app.stop();
+            assertThat(approval.writesDuringReplay()).isGreaterThanOrEqualTo(300);
+            assertThat(app.refusal()).contains("read-only: tablemigrator migration test/online moved it");
+        }
+
+        assertThat(target.rowsOf("customers")).isEqualTo(source.rowsOf("customers"));
+        assertThat(target.rowsOf("orders")).isEqualTo(source.rowsOf("orders"));
+        assertThat(target.rowsOf("audit.events")).isEqualTo(source.rowsOf("\"Audit Log\".\"Events\""));
+        assertThat(Long.parseLong(target.queryValue("SELECT last_value FROM customers_id_seq")))
+                .isGreaterThanOrEqualTo(Long.parseLong(source.queryValue("SELECT last_value FROM customers_id_seq")));
+        assertThat(Long.parseLong(target.queryValue("SELECT nextval('orders_id_seq')")))
+                .isGreaterThan(Long.parseLong(source.queryValue("SELECT max(id) FROM orders")));
+        assertThat(source.queryValue("SELECT count(*) FROM pg_replication_slots")).isEqualTo("0");
+        assertThat(source.queryValue("SELECT count(*) FROM pg_publication")).isEqualTo("0");
+
+        var status = board.snapshot();
+        assertThat(status.getTables()).allSatisfy(t -> assertThat(t.getChecksumMatch()).isTrue());
+        assertThat(status.getReplication().getChangesApplied()).isPositive();
+        assertThat(status.getCutover().getWritesBlockedMillis()).isNotNull();
+        assertThat(status.getCutover().getFenceLsn()).isNotBlank();
+        assertThatThrownBy(() -> source.execute("DELETE FROM orders")).hasMessageContaining("read-only");
+    }
+
+    /** Approves the cutover once the application has written this many transactions during replay. */
+    private static final class ApproveAfter implements MigrationControl {
+        private final ShopWorkload app;
+        private final StatusBoard board;
+        private final long writes;
+        private long atReplicating = -1;
+
+        ApproveAfter(ShopWorkload app, StatusBoard board, long writes) {
+            this.app = app;
+            this.board = board;
+            this.writes = writes;
+        }
+
+        synchronized long writesDuringReplay() {
+            return atReplicating < 0 ? 0 : app.transactions() - atReplicating;
+        }
+
+        @Override
+        public synchronized boolean cutoverApproved() {
+            if (atReplicating < 0 && board.overallPhase() == Phase.Replicating) {
+                atReplicating = app.transactions();
+            }
+            return writesDuringReplay() >= writes;
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return false;
+        }
+
+        @Override
+        public boolean cancelRequested() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.tablemigrator.engine.cutover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.tablemigrator.api.CutoverPolicy;
+import io.tablemigrator.api.MigrationMode;
+import io.tablemigrator.api.SourceAfterCutover;
+import io.tablemigrator.api.ValidationMode;
+import io.tablemigrator.engine.MigrationPlan;
+import io.tablemigrator.engine.TableMapping;
+import io.tablemigrator.engine.db.Database;
+import io.tablemigrator.engine.db.PgUrl;
+import io.tablemigrator.engine.db.QualifiedName;
+import io.tablemigrator.testing.PgServer;
+import io.tablemigrator.testing.TestDb;
+
+class FenceTest {
+
+    private final TestDb db = PgServer.pg14().newDatabase("fence");
+
+    private MigrationPlan plan() {
+        db.execute("CREATE SCHEMA \"Sales\"; CREATE TABLE \"Sales\".\"Order Items\" (id int); CREATE TABLE t2 (id int);"
+                + " CREATE ROLE " + writer() + " LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA \"Sales\", public TO " + writer()
+                + "; GRANT USAGE ON SCHEMA \"Sales\" TO " + writer());
+        List<TableMapping> tables = List.of(
+                new TableMapping(new QualifiedName("Sales", "Order Items"), new QualifiedName("s", "x")),
+                new TableMapping(new QualifiedName("public", "t2"), new QualifiedName("s", "y")));
+        return new MigrationPlan("shop/fence-test", MigrationMode.Offline, PgUrl.parse(db.url()), PgUrl.parse(db.url()),
+                tables, 1, CutoverPolicy.Automatic, 0, Duration.ofSeconds(5), SourceAfterCutover.ReadOnly,
+                ValidationMode.Count);
+    }
+
+    @Test
+    void anApplicationRoleCannotWriteFencedTablesAndCanAgainOnceLifted() throws SQLException {
+        MigrationPlan plan = plan();
+        Fence fence = new Fence(plan);
+        Database source = new Database("source", plan.source());
+        try (Connection c = source.connect()) {
+            fence.install(c, Fence.Purpose.MOVED);
+            assertThat(fence.isInstalled(c)).isTrue();
+        }
+        assertThatThrownBy(() -> asAppWriter("INSERT INTO \"Sales\".\"Order Items\" VALUES (1)"))
+                .hasMessageContaining("is read-only: tablemigrator migration shop/fence-test moved it to another database")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25006"));
+        assertThatThrownBy(() -> asAppWriter("TRUNCATE t2")).hasMessageContaining("read-only");
+        asAppWriter("SELECT count(*) FROM t2");
+
+        try (Connection c = source.connect()) {
+            fence.lift(c);
+            assertThat(fence.isInstalled(c)).isFalse();
+            fence.lift(c);
+        }
+        asAppWriter("INSERT INTO \"Sales\".\"Order Items\" VALUES (1)");
+    }
+
+    @Test
+    void theCutoverLockMakesWritesWaitAndEndsWithTheFence() throws Exception {
+        MigrationPlan plan = plan();
+        Database source = new Database("source", plan.source());
+        try (WriteBlock block = WriteBlock.acquire(source, plan, Duration.ofSeconds(2))) {
+            assertThat(block.fenceLsn(plan.id()).asLong()).isPositive();
+            var writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    asAppWriter("INSERT INTO t2 VALUES (1)");
+                } catch (SQLException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().until(() -> "Lock".equals(db.queryValue(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE usename = '" + writer() + "' AND state = 'active'")));
+            assertThat(writer).isNotDone();
+            block.releaseFenced(new Fence(plan));
+            assertThatThrownBy(writer::join).hasMessageContaining("read-only");
+            assertThat(block.blockedMillis()).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(db.count("t2")).isZero();
+    }
+
+    /** An application's role, one per test database (roles are server-wide). */
+    private String writer() {
+        return db.name() + "_app";
+    }
+
+    private void asAppWriter(String sql) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + db.server().port() + "/" + db.name(), writer(), "")) {
+            c.createStatement().execute(sql);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.tablemigrator.testing;
+
+import java.util.List;
+
+import io.tablemigrator.api.TableMigrationSpec;
+import io.tablemigrator.engine.MigrationControl;
+import io.tablemigrator.engine.MigrationPlan;
+import io.tablemigrator.engine.PlanBuilder;
+import io.tablemigrator.manifest.ManifestLoader;
+
+/** Plans for tests, written the way users write them: as a manifest. */
+public final class Plans {
+    private Plans() {
+    }
+
+    /**
+     * A plan from the spec part of a manifest (YAML under {@code spec:}, without source and target), between two
+     * test databases.
+     */
+    public static MigrationPlan plan(String name, TestDb source, TestDb target, String specYaml) {
+        String manifest = "apiVersion: tablemigrator.io/v1alpha1\nkind: TableMigration\nmetadata: {name: " + name
+                + ", namespace: test}\nspec:\n  source: {url: \"" + source.url() + "\"}\n  target: {url: \""
+                + target.url() + "\"}\n" + specYaml.indent(2);
+        var loaded = ManifestLoader.parse(manifest);
+        TableMigrationSpec spec = loaded.migration().getSpec();
+        return PlanBuilder.build(loaded.id(), spec, loaded.sourceUrl(), loaded.targetUrl());
+    }
+
+    /** A control that never stops and approves every cutover. */
+    public static MigrationControl runToEnd() {
+        return new MigrationControl() {
+            @Override
+            public boolean cutoverApproved() {
+                return true;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return false;
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return false;
+            }
+        };
+    }
+
+}
