@@ -154,11 +154,9 @@ public class TableMigrationReconciler implements Reconciler<TableMigration>, Cle
             // a worker still holds the slot; cleaning up under it would race with its last writes
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(POLL.toMillis());
         }
-        // 2. a completed migration left nothing behind but the fence it was asked to keep (ReadOnly): keep it
-        if (Decider.isCompleted(migration)) {
-            return forget(migration);
-        }
-        // 3. remove the slot, publication, fence and half-built target tables
+        // 2. remove the slot, publication, fence and half-built target tables (the engine keeps a completed
+        //    migration's result: its target tables, and the fence it was asked to keep with ReadOnly)
+        boolean completed = Decider.isCompleted(migration);
         MigrationPlan plan;
         try {
             plan = secrets.plan(migration);
@@ -178,6 +176,12 @@ public class TableMigrationReconciler implements Reconciler<TableMigration>, Cle
         } catch (RuntimeException e) {
             String why = e instanceof MigrationError me ? me.getMessage()
                     : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            if (completed) {
+                // only the checkpoint on the target is left to remove: not worth holding the deletion for
+                events.warning(migration, "CleanupSkipped", "Could not remove the finished migration's checkpoint"
+                        + " from the target (" + why + "); drop it by hand if you like: schema tablemigrator on the target.");
+                return forget(migration);
+            }
             Duration delay = Backoff.delay(Decider.degradedSince(migration), now, config.retry().minDelay(), config.retry().maxDelay());
             Problem problem = new Problem("CleanupFailed", "Deleting: cannot remove the replication slot, publication"
                     + " and fence from the source yet (" + why + ") The TableMigration is deleted once they are removed;"
@@ -194,8 +198,11 @@ public class TableMigrationReconciler implements Reconciler<TableMigration>, Cle
             }
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay.toMillis());
         }
-        events.normal(migration, "CleanedUp", "Removed the replication slot " + plan.slotName() + ", the publication "
-                + plan.publicationName() + " and any fence from the source.");
+        events.normal(migration, "CleanedUp", completed
+                ? "Removed the finished migration's checkpoint; its target tables stay, and so does the source fence"
+                        + " if sourceAfterCutover is ReadOnly."
+                : "Removed the replication slot " + plan.slotName() + ", the publication " + plan.publicationName()
+                        + ", any fence on the source and the unfinished target tables.");
         return forget(migration);
     }
 

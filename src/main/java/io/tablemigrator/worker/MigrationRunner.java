@@ -1,9 +1,5 @@
 package io.tablemigrator.worker;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.OptionalLong;
 
 import io.tablemigrator.engine.Migration;
@@ -13,12 +9,12 @@ import io.tablemigrator.engine.MigrationPlan;
 import io.tablemigrator.engine.Outcome;
 import io.tablemigrator.engine.StatusBoard;
 import io.tablemigrator.engine.db.Database;
-import io.tablemigrator.engine.db.PgErrors;
+import io.tablemigrator.engine.replication.ReplicationSlots;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The engine as the cluster drivers call it: the one seam between the control plane (worker, operator) and the
- * code that moves rows. Production delegates to {@link Migration}; a test may replace this bean.
+ * code that moves rows. Production delegates to the engine; a test may replace this bean.
  */
 @ApplicationScoped
 public class MigrationRunner {
@@ -35,24 +31,16 @@ public class MigrationRunner {
 
     /**
      * How far the source has moved past what the target confirmed, read from the migration's replication slot on
-     * the source while no worker runs (operator, while Paused). Empty when the slot does not exist.
+     * the source while no worker runs (operator, while Paused). Empty when there is no slot (yet, or any more).
      */
     public OptionalLong pausedLagBytes(MigrationPlan plan) {
-        Database source = new Database("source", plan.source());
-        try (Connection c = source.connect();
-             PreparedStatement st = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
-                     + " FROM pg_replication_slots WHERE slot_name = ?")) {
-            st.setString(1, plan.slotName());
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    return OptionalLong.empty();
-                }
-                long lag = rs.getLong(1);
-                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(Math.max(0, lag));
+        try {
+            return OptionalLong.of(ReplicationSlots.lagBytes(new Database("source", plan.source()), plan.slotName()));
+        } catch (MigrationError e) {
+            if ("ReplicationSlotMissing".equals(e.reason())) {
+                return OptionalLong.empty();
             }
-        } catch (SQLException e) {
-            throw new MigrationError("SourceUnreachable", "Cannot read the replication slot " + plan.slotName()
-                    + " on the source database " + plan.source().redacted() + ": " + PgErrors.firstLine(e) + ".", e);
+            throw e;
         }
     }
 }
