@@ -114,10 +114,21 @@ public final class WorkerRun {
         try {
             migration = client.resources(TableMigration.class).inNamespace(where.namespace()).withName(where.name()).get();
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 401 || e.getCode() == 403) {
+                throw new MigrationError("WorkerForbidden", "The worker may not read TableMigration " + where.id()
+                        + " (HTTP " + e.getCode() + "). Bind its service account to the ClusterRole tablemigrator-worker: "
+                        + "kubectl -n " + where.namespace() + " create rolebinding tablemigrator-worker"
+                        + " --clusterrole=tablemigrator-worker --serviceaccount=" + where.namespace()
+                        + ":tablemigrator-worker", e);
+            }
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
             throw new MigrationError("ApiServerUnreachable", "Cannot read TableMigration " + where.id()
-                    + " from the Kubernetes API (" + e.getCode() + " " + firstLine(e.getMessage()) + "). "
-                    + "Check that the worker's service account may get tablemigrations in namespace "
-                    + where.namespace() + ".", e);
+                    + " from the Kubernetes API: " + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " : "")
+                    + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()))
+                    + ". The operator starts a new worker after a delay.", e);
         }
         if (migration == null) {
             throw new MigrationError("TableMigrationNotFound", "TableMigration " + where.id()
