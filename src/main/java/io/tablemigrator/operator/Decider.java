@@ -15,6 +15,8 @@ public final class Decider {
     /** How often to look again while an old worker pod is stopping. */
     static final Duration POD_STOP_POLL = Duration.ofSeconds(2);
     static final String RETRYING_NOW = "retrying now";
+    /** How often to look again at a worker pod that cannot start. */
+    static final Duration STUCK_POLL = Duration.ofSeconds(15);
     /** The operator looks again with a backoff; the words do not name a time so that status does not churn. */
     static final String CHECKING_AGAIN = "the operator checks again by itself, at growing intervals";
 
@@ -23,9 +25,12 @@ public final class Decider {
      * @param otherLivePods live worker pods of this migration that belong to no current Job (a deleted Job's pods)
      * @param prerequisites what keeps a new worker from starting (Secret, key, service account), or null; only
      *        looked at when {@link #mayStart} is true
+     * @param podProblem why the running Job's pod cannot start (image pull, container config), or null
+     * @param jobOutdated the Job's pod differs from what the spec now asks for (spec.worker changed)
      */
     public record Inputs(TableMigration migration, WorkerState worker, List<Pod> otherLivePods, Problem prerequisites,
-            Instant now, Duration minDelay, Duration maxDelay, Duration podStopTimeout) {
+            Problem podProblem, boolean jobOutdated, Instant now, Duration minDelay, Duration maxDelay,
+            Duration podStopTimeout) {
     }
 
     private Decider() {
@@ -74,7 +79,12 @@ public final class Decider {
         }
         switch (worker.kind()) {
             case RUNNING:
-                return new Decision(true, null, null, null, null);
+                if (in.podProblem() != null && in.jobOutdated()) {
+                    // the user fixed spec.worker (an image, say): a Job cannot change, so it is replaced
+                    return new Decision(false, in.podProblem(), null, "retrying now with the new spec.worker", POD_STOP_POLL);
+                }
+                // a pod that cannot start is reported; the kubelet keeps trying, so the Job stays
+                return new Decision(true, in.podProblem(), null, null, in.podProblem() == null ? null : STUCK_POLL);
             case FAILED_FOR_GOOD:
                 return new Decision(true, null, null, null, null);
             case FAILED_FIXABLE: {

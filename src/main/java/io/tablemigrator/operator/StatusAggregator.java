@@ -88,8 +88,8 @@ public final class StatusAggregator {
         boolean completed = phase == Phase.Completed;
         conditions.add(Conditions.next(old, Conditions.READY, completed, completed ? "Completed" : phase.name(),
                 completed ? message : "Not finished: " + message, generation, nowText));
-        boolean blocked = problem != null && (worker.kind() == WorkerState.Kind.NONE
-                || worker.kind() == WorkerState.Kind.FAILED_FIXABLE);
+        boolean blocked = problem != null && (worker.kind() != WorkerState.Kind.RUNNING
+                || Problem.POD_NOT_STARTING.equals(problem.reason()));
         boolean progressing = !phase.isTerminal() && phase != Phase.Paused && !blocked && decision.waiting() == null;
         String progressingReason = progressing ? phase.name()
                 : phase.isTerminal() || phase == Phase.Paused ? phase.name()

@@ -104,7 +104,10 @@ public class TableMigrationReconciler implements Reconciler<TableMigration>, Cle
 
         Problem prerequisites = Decider.mayStart(migration, worker) && otherLive.isEmpty()
                 ? secrets.prerequisites(migration, serviceAccount(migration)) : null;
-        Decision decision = Decider.decide(new Decider.Inputs(migration, worker, otherLive, prerequisites, now,
+        Problem podProblem = WorkerState.podProblem(job, pods);
+        boolean jobOutdated = podProblem != null && !WorkerJobs.runsAsDesired(job, WorkerJobs.desired(migration, settings.get()));
+        Decision decision = Decider.decide(new Decider.Inputs(migration, worker, otherLive, prerequisites,
+                podProblem, jobOutdated, now,
                 config.retry().minDelay(), config.retry().maxDelay(), config.podStopTimeout()));
 
         context.managedWorkflowAndDependentResourceContext().put(Decision.KEY, decision);

@@ -158,6 +158,29 @@ public final class WorkerJobs {
     }
 
     /**
+     * Whether a Job still runs the pod the migration now asks for (image, service account, resources, placement).
+     * A Job's pod template cannot change, so an outdated Job whose pod cannot start is replaced.
+     */
+    public static boolean runsAsDesired(Job actual, Job desired) {
+        var a = actual.getSpec().getTemplate().getSpec();
+        var d = desired.getSpec().getTemplate().getSpec();
+        var ac = a.getContainers().get(0);
+        var dc = d.getContainers().get(0);
+        return java.util.Objects.equals(ac.getImage(), dc.getImage())
+                && java.util.Objects.equals(a.getServiceAccountName(), d.getServiceAccountName())
+                && java.util.Objects.equals(ac.getResources(), dc.getResources())
+                && java.util.Objects.equals(emptyToNull(a.getNodeSelector()), emptyToNull(d.getNodeSelector()))
+                && java.util.Objects.equals(emptyToNull(a.getTolerations()), emptyToNull(d.getTolerations()));
+    }
+
+    private static Object emptyToNull(Object value) {
+        if (value instanceof java.util.Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty()) {
+            return null;
+        }
+        return value;
+    }
+
+    /**
      * Database URIs from their Secrets. optional: a Secret deleted after the operator checked it must not leave the
      * pod stuck in CreateContainerConfigError; the worker then reports SecretKeyNotFound and exits 2.
      */

@@ -135,6 +135,35 @@ public record WorkerState(Kind kind, Job job, int attempts, int failedPods, Prob
         return !"Succeeded".equals(phase) && !"Failed".equals(phase);
     }
 
+    /** Waiting reasons that keep a container from ever starting without a change from someone. */
+    private static final java.util.Set<String> STUCK = java.util.Set.of("ImagePullBackOff", "ErrImagePull",
+            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError");
+
+    /** A live worker pod of this Job that cannot start, as a problem to show; null when none is stuck. */
+    public static Problem podProblem(Job job, Collection<Pod> pods) {
+        if (job == null || pods == null) {
+            return null;
+        }
+        for (Pod pod : pods) {
+            if (!ownedBy(pod, job) || !isLive(pod) || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+                continue;
+            }
+            for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+                var waiting = cs.getState() == null ? null : cs.getState().getWaiting();
+                if (waiting != null && STUCK.contains(waiting.getReason())) {
+                    String hint = waiting.getReason().contains("Image")
+                            ? " Check the image (spec.worker.image, or the operator's own) and that the namespace may pull it"
+                                    + " (imagePullSecrets on the worker's service account)."
+                            : " Check the worker's Secrets and service account.";
+                    return new Problem(Problem.POD_NOT_STARTING, "Worker pod " + pod.getMetadata().getName()
+                            + " cannot start: " + waiting.getReason()
+                            + (waiting.getMessage() == null ? "" : " (" + lastLine(waiting.getMessage()) + ")") + "." + hint);
+                }
+            }
+        }
+        return null;
+    }
+
     static ContainerStateTerminated terminated(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
             return null;

@@ -29,7 +29,7 @@ class DeciderTest {
     }
 
     static Decision decide(TableMigration m, WorkerState w, Problem prerequisites) {
-        return Decider.decide(new Decider.Inputs(m, w, List.of(), prerequisites, NOW, MIN, MAX, Duration.ofMinutes(2)));
+        return Decider.decide(new Decider.Inputs(m, w, List.of(), prerequisites, null, false, NOW, MIN, MAX, Duration.ofMinutes(2)));
     }
 
     static WorkerState fixable(Instant failedAt) {
@@ -100,7 +100,7 @@ class DeciderTest {
     void anOldPodStillStoppingIsWaitedFor() {
         var pod = new PodBuilder().withNewMetadata().withName("shop-move-worker-abc").endMetadata()
                 .withNewStatus().withPhase("Running").endStatus().build();
-        Decision d = Decider.decide(new Decider.Inputs(migration(), WorkerState.none(1), List.of(pod), null, NOW, MIN, MAX,
+        Decision d = Decider.decide(new Decider.Inputs(migration(), WorkerState.none(1), List.of(pod), null, null, false, NOW, MIN, MAX,
                 Duration.ofMinutes(2)));
         assertThat(d.workerWanted()).isFalse();
         assertThat(d.waiting()).contains("shop-move-worker-abc");
@@ -116,5 +116,18 @@ class DeciderTest {
         assertThat(d.problem().reason()).isEqualTo("SpecChangeRejected");
         assertThat(d.problem().message()).startsWith("spec.tables was changed");
         assertThat(decide(m, WorkerState.none(1), null).workerWanted()).isFalse();
+    }
+
+    @Test
+    void aStuckPodIsReportedAndItsJobReplacedOnlyOnceTheSpecChanged() {
+        Problem stuck = new Problem("WorkerPodNotStarting", "Worker pod p cannot start: ErrImagePull.");
+        WorkerState running = new WorkerState(WorkerState.Kind.RUNNING, null, 1, 0, null, null, null, NOW);
+        Decision same = Decider.decide(new Decider.Inputs(migration(), running, List.of(), null, stuck, false, NOW, MIN, MAX,
+                Duration.ofMinutes(2)));
+        assertThat(same.workerWanted()).isTrue();
+        assertThat(same.problem()).isEqualTo(stuck);
+        Decision changed = Decider.decide(new Decider.Inputs(migration(), running, List.of(), null, stuck, true, NOW, MIN, MAX,
+                Duration.ofMinutes(2)));
+        assertThat(changed.workerWanted()).isFalse();
     }
 }

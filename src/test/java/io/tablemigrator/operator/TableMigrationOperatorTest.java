@@ -336,6 +336,67 @@ class TableMigrationOperatorTest {
     }
 
     @Test
+    void aWorkerPodThatCannotStartIsReportedAndReplacedOnceTheImageIsFixed() {
+        String ns = setUp("image", 20);
+        var m = shopMove(ns).build();
+        m.getSpec().setWorker(new io.tablemigrator.api.WorkerSpec());
+        m.getSpec().getWorker().setImage(FakeKubelet.UNPULLABLE + "tablemigrator:typo");
+        client.resource(m).create();
+
+        TableMigration stuck = awaitTm(ns, "WorkerPodNotStarting",
+                t -> Conditions.isTrue(t.getStatus().getConditions(), "Degraded"));
+        assertThat(condition(stuck, "Degraded").getReason()).isEqualTo("WorkerPodNotStarting");
+        assertThat(stuck.getStatus().getMessage()).contains("cannot start: ErrImagePull", "spec.worker.image");
+        assertThat(condition(stuck, "Progressing").getStatus()).isEqualTo("False");
+
+        edit(ns, t -> {
+            t.getSpec().getWorker().setImage(null);
+            return t;
+        });
+        TableMigration done = awaitTm(ns, "Completed with a new Job", t -> t.getStatus().getPhase() == Phase.Completed);
+        assertThat(condition(done, "Degraded").getStatus()).isEqualTo("False");
+    }
+
+    @Test
+    void anUnreachableSourceHoldsTheDeletionAndIsRetriedUntilItAnswers() {
+        String ns = OperatorHarness.newNamespace(client, "cleanup");
+        source = PgServer.pg14().newDatabase("src");
+        target = PgServer.pg14().newDatabase("tgt");
+        source.execute("CREATE TABLE orders (id bigint PRIMARY KEY, item text)");
+        KubeFixtures.secret(client, ns, "shop-source", "url", "postgresql://postgres@localhost:1/nowhere");
+        KubeFixtures.secret(client, ns, "shop-target", "url", target.url());
+        TableMigration created = client.resource(shopMove(ns).suspended().build()).create();
+        awaitTm(ns, "Paused", t -> t.getStatus().getPhase() == Phase.Paused);
+
+        client.resource(created).delete();
+        TableMigration held = awaitTm(ns, "CleanupFailed", t -> "CleanupFailed".equals(condition(t, "Degraded").getReason()));
+        assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(condition(held, "Degraded").getMessage()).contains("cannot remove the replication slot", "localhost:1",
+                "retrying at");
+        assertThat(reasons(ns)).contains("CleanupFailed");
+
+        // the source answers again (here: the Secret is corrected): the next retry cleans up and lets go
+        client.secrets().inNamespace(ns).withName("shop-source").edit(secret -> {
+            secret.setData(java.util.Map.of("url", java.util.Base64.getEncoder().encodeToString(source.url().getBytes())));
+            return secret;
+        });
+        await("deleted once the source answers").atMost(Duration.ofSeconds(60))
+                .until(() -> OperatorHarness.get(client, ns, "shop-move") == null);
+        assertThat(reasons(ns)).contains("CleanedUp");
+    }
+
+    @Test
+    void aDeletedSecretDoesNotBlockDeletionForever() {
+        String ns = setUp("nosecret", 10);
+        TableMigration created = client.resource(shopMove(ns).suspended().build()).create();
+        awaitTm(ns, "Paused", t -> t.getStatus().getPhase() == Phase.Paused);
+        client.secrets().inNamespace(ns).withName("shop-source").delete();
+        client.resource(created).delete();
+        await("deleted without its Secret").atMost(Duration.ofSeconds(60))
+                .until(() -> OperatorHarness.get(client, ns, "shop-move") == null);
+    }
+
+    @Test
     void aPermanentFailureFailsTheMigrationWithTheWorkersMessage() {
         useFakeEngine();
         String ns = setUp("permanent", 10);

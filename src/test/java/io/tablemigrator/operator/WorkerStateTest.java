@@ -86,4 +86,27 @@ class WorkerStateTest {
         assertThat(Problem.fromTerminationMessage("", "X")).isNull();
         assertThat(WorkerState.lastLine("line one\nERROR last line\n")).isEqualTo("ERROR last line");
     }
+
+    @Test
+    void aPodThatCannotPullItsImageIsAProblemWithTheFix() {
+        Job job = job(null, null, null, 0);
+        Pod pending = new PodBuilder().withNewMetadata().withName("p1").addNewOwnerReference().withUid("job-1").endOwnerReference()
+                .endMetadata().withNewStatus().withPhase("Pending").addNewContainerStatus().withName("worker").withNewState()
+                .withNewWaiting().withReason("ImagePullBackOff").withMessage("Back-off pulling image \"x\"").endWaiting()
+                .endState().endContainerStatus().endStatus().build();
+        Problem p = WorkerState.podProblem(job, List.of(pending));
+        assertThat(p.reason()).isEqualTo("WorkerPodNotStarting");
+        assertThat(p.message()).contains("p1", "ImagePullBackOff", "spec.worker.image");
+        assertThat(WorkerState.podProblem(job, List.of())).isNull();
+    }
+
+    @Test
+    void aJobRunsAsDesiredUntilSpecWorkerChanges() {
+        var migration = WorkerJobsTest.migration();
+        Job job = WorkerJobs.desired(migration, WorkerJobsTest.SETTINGS);
+        assertThat(WorkerJobs.runsAsDesired(job, WorkerJobs.desired(migration, WorkerJobsTest.SETTINGS))).isTrue();
+        migration.getSpec().setWorker(new io.tablemigrator.api.WorkerSpec());
+        migration.getSpec().getWorker().setImage("other:1");
+        assertThat(WorkerJobs.runsAsDesired(job, WorkerJobs.desired(migration, WorkerJobsTest.SETTINGS))).isFalse();
+    }
 }

@@ -44,6 +44,8 @@ import io.tablemigrator.worker.WorkerRun;
  * exit codes 2 and 3). Deleting the Job stops its worker (SIGTERM) and removes its pods (garbage collection).
  */
 public final class FakeKubelet implements AutoCloseable {
+    /** Images under this prefix cannot be pulled: their pods wait in ErrImagePull. */
+    public static final String UNPULLABLE = "registry.invalid/";
     private final KubernetesClient client;
     private final WorkerMain worker;
     private final Path scratch;
@@ -149,6 +151,18 @@ public final class FakeKubelet implements AutoCloseable {
                     }
                 });
                 var container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+                if (container.getImage().startsWith(UNPULLABLE)) {
+                    // the image cannot be pulled: the pod waits, and the kubelet keeps trying
+                    editPod(ns, podName, p -> {
+                        p.getStatus().setPhase("Pending");
+                        p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName(container.getName())
+                                .withImage(container.getImage()).withReady(false).withRestartCount(0)
+                                .withNewState().withNewWaiting().withReason("ErrImagePull")
+                                .withMessage("failed to resolve reference \"" + container.getImage() + "\": not found")
+                                .endWaiting().endState().build()));
+                    });
+                    return;
+                }
                 Map<String, String> env = resolveEnv(ns, container.getEnv());
                 if (env == null) {
                     // a non-optional secretKeyRef that cannot be resolved: the pod never starts
