@@ -8,6 +8,11 @@ JAR := target/quarkus-app/quarkus-run.jar
 build:
 	$(MVN) package -DskipTests
 
+## demo: a live migration between two embedded PostgreSQL servers (14 -> 17) while an application writes
+demo:
+	$(MVN) package -DskipTests
+	$(MVN) exec:java -Dexec.mainClass=io.tablemigrator.demo.Demo -Dexec.classpathScope=test
+
 ## test: every test, against real embedded PostgreSQL 14 and 17
 test:
 	mvn -B test

@@ -64,7 +64,7 @@ public class Cli {
             return UNUSABLE_INPUT;
         }
         return switch (command) {
-            case "migrate" -> new MigrateCommand(plan, options.approveCutover()).run();
+            case "migrate" -> new MigrateCommand(plan, options.file(), options.approveCutover()).run();
             case "approve" -> RemoteCommands.approve(plan);
             case "cancel" -> RemoteCommands.cancel(plan);
             default -> usageError("unknown command '" + command + "'");

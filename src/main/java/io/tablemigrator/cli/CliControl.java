@@ -24,6 +24,7 @@ final class CliControl implements MigrationControl, AutoCloseable {
     private static final long POLL_MILLIS = 2_000;
 
     private final MigrationPlan plan;
+    private final java.nio.file.Path manifest;
     private final StatusBoard board;
     private final ProgressView view;
     private final AtomicInteger interrupts = new AtomicInteger();
@@ -33,8 +34,10 @@ final class CliControl implements MigrationControl, AutoCloseable {
     private volatile long lastPoll;
     private CheckpointStore checkpoint;
 
-    CliControl(MigrationPlan plan, boolean approvedInAdvance, StatusBoard board, ProgressView view) {
+    CliControl(MigrationPlan plan, java.nio.file.Path manifest, boolean approvedInAdvance, StatusBoard board,
+               ProgressView view) {
         this.plan = plan;
+        this.manifest = manifest;
         this.board = board;
         this.view = view;
         this.approved = new AtomicBoolean(approvedInAdvance || plan.cutoverPolicy() == CutoverPolicy.Automatic);
@@ -78,8 +81,11 @@ final class CliControl implements MigrationControl, AutoCloseable {
 
     /** A line for the progress display while the engine waits for a person. */
     String waitingMessage() {
-        return promptShown.get() && !approved.get()
-                ? "Cutover is ready and waits for approval: type yes and Enter here, or run: approve -f FILE" : null;
+        if (!promptShown.get() || approved.get()) {
+            return null;
+        }
+        return "Cutover is ready and waits for approval: " + (System.console() != null ? "type yes and Enter here, or " : "")
+                + "run: approve -f " + manifest;
     }
 
     private void startPrompt() {

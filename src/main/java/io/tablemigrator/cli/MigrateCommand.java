@@ -15,10 +15,12 @@ import io.tablemigrator.engine.StatusBoard;
 /** {@code migrate -f FILE}: runs the engine in this process, with live progress on stderr and the result on stdout. */
 final class MigrateCommand {
     private final MigrationPlan plan;
+    private final java.nio.file.Path manifest;
     private final boolean approveCutover;
 
-    MigrateCommand(MigrationPlan plan, boolean approveCutover) {
+    MigrateCommand(MigrationPlan plan, java.nio.file.Path manifest, boolean approveCutover) {
         this.plan = plan;
+        this.manifest = manifest;
         this.approveCutover = approveCutover;
     }
 
@@ -27,10 +29,15 @@ final class MigrateCommand {
         String startedAt = StatusBoard.now();
         ProgressView view = ProgressView.forStderr(plan);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon());
-        try (CliControl control = new CliControl(plan, approveCutover, board, view)) {
+        try (CliControl control = new CliControl(plan, manifest, approveCutover, board, view)) {
             control.listenForSignals();
-            ticker.scheduleAtFixedRate(() -> view.render(board.snapshot(), control.waitingMessage()), 0,
-                    view.refreshMillis(), TimeUnit.MILLISECONDS);
+            ticker.scheduleAtFixedRate(() -> {
+                try {
+                    view.render(board.snapshot(), control.waitingMessage());
+                } catch (RuntimeException e) {
+                    e.printStackTrace();
+                }
+            }, 0, view.refreshMillis(), TimeUnit.MILLISECONDS);
             Result result = execute(board, control);
             ticker.shutdownNow();
             awaitQuietly(ticker);

@@ -65,7 +65,7 @@ abstract class ProgressView {
     protected String headline(TableMigrationStatus status, String phase) {
         var p = status.getProgress();
         StringBuilder line = new StringBuilder(plan.id()).append("  ").append(phase);
-        if (p != null && p.getPercent() != null) {
+        if (p != null && p.getPercent() != null && p.getRowsEstimated() != null && p.getRowsEstimated() > 0) {
             line.append("  ").append(p.getPercent()).append("%  ")
                     .append(Format.count(p.getRowsCopied())).append('/').append(Format.count(p.getRowsEstimated())).append(" rows");
             if (p.getRowsPerSecond() != null && p.getPercent() < 100) {

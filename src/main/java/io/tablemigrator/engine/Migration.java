@@ -49,7 +49,9 @@ public final class Migration {
         Database target = new Database("target", plan.target());
         try (CheckpointStore checkpoint = CheckpointStore.open(target, plan.id())) {
             checkpoint.lockWaitingForRunner(CANCEL_WAIT);
-            Cleanup.cancel(plan, source, target, checkpoint);
+            if (checkpoint.exists()) {
+                Cleanup.cancel(plan, source, target, checkpoint);
+            }
         }
     }
 

@@ -176,6 +176,7 @@ final class MigrationRun {
             SnapshotCopy copy = new SnapshotCopy(source, target, snapshot,
                     () -> control.stopRequested() || control.cancelRequested());
             copy.submit(runner, CopyPlanner.plan(tables, plan.parallelism(), splitByBlocks()), table -> {
+                table.progress().rowsEstimated(table.progress().rowsCopied());
                 table.progress().phase(Phase.Indexing);
                 groups.get(0).stream().filter(s -> s.table().equals(table.mapping().target()))
                         .forEach(step -> runner.submit(() -> runStep(step)));

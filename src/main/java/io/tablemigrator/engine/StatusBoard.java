@@ -162,7 +162,8 @@ public final class StatusBoard {
             double seconds = Math.max(0.001, (end - copyStartedNanos) / 1e9);
             long rate = (long) (copied / seconds);
             progress.setRowsPerSecond(rate);
-            progress.setEtaSeconds(copyDone ? 0L : rate == 0 ? null : Math.max(0, (estimated - copied) / rate));
+            Long eta = rate == 0 ? null : Long.valueOf(Math.max(0, (estimated - copied) / rate));
+            progress.setEtaSeconds(copyDone ? Long.valueOf(0) : eta);
         }
         status.setProgress(progress);
         if (replication != null) {

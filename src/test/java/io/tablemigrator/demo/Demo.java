@@ -52,10 +52,42 @@ public final class Demo {
         }
     }
 
-    private static int runCli() throws IOException, InterruptedException {
-        Process cli = new ProcessBuilder("java", "-jar", JAR.toString(), "migrate", "-f", MANIFEST.toString())
-                .inheritIO().start();
+    /**
+     * Runs the migration as a user would, and approves its Manual cutover from "another terminal" once replication
+     * has run for a few seconds, so that the replay can be watched.
+     */
+    private static int runCli() throws Exception {
+        Process cli = cli("migrate").start();
+        waitForStage("Replicating", cli);
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.SECONDS.toNanos(REPLICATE_SECONDS));
+        if (cli.isAlive()) {
+            say("approving the cutover from another terminal: java -jar " + JAR + " approve -f " + MANIFEST);
+            cli("approve").start().waitFor();
+        }
         return cli.waitFor();
+    }
+
+    private static final int REPLICATE_SECONDS = 6;
+
+    private static ProcessBuilder cli(String command) {
+        return new ProcessBuilder("java", "-jar", JAR.toString(), command, "-f", MANIFEST.toString()).inheritIO();
+    }
+
+    /** Waits until the migration's checkpoint on the target shows the stage, or the process has ended. */
+    private static void waitForStage(String stage, Process cli) throws SQLException {
+        try (Connection t = connect(TARGET_PORT)) {
+            while (cli.isAlive()) {
+                try (Statement st = t.createStatement();
+                     var rs = st.executeQuery("SELECT stage FROM tablemigrator.migrations")) {
+                    if (rs.next() && rs.getString(1).equals(stage)) {
+                        return;
+                    }
+                } catch (SQLException notYetCreated) {
+                    // the checkpoint table appears when the migration starts
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+            }
+        }
     }
 
     /** The check a careful user makes afterwards: every row on both sides, compared with our own eyes. */

@@ -123,6 +123,19 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
+    /** False once the migration was cancelled (its row deleted), for instance by the process that ran it. */
+    public boolean exists() {
+        try (Connection c = target.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the checkpoint of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
     public Phase stage() {
         return Phase.valueOf(readString("stage"));
     }

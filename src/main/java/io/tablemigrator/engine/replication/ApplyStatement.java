@@ -1,6 +1,8 @@
 package io.tablemigrator.engine.replication;
 
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.StringJoiner;
 
 import io.tablemigrator.engine.db.Sql;
@@ -18,9 +20,10 @@ import io.tablemigrator.engine.db.Sql;
  *                   IS NOT DISTINCT FROM spelled so that an index on the column still applies
  * @param oneRow     touch exactly one matching row (REPLICA IDENTITY FULL, where duplicates may exist), through
  *                   {@code ctid = (SELECT ctid ... LIMIT 1)} as PostgreSQL's own subscriber does
+ * @param keyFromNewRow an UPDATE whose key did not change (no old tuple): the new row's key finds the row
  */
 record ApplyStatement(TargetTable table, Operation operation, BitSet set, BitSet match, BitSet matchNull,
-                      boolean oneRow) {
+                      boolean oneRow, boolean keyFromNewRow) {
 
     enum Operation { INSERT, UPDATE, DELETE }
 
@@ -64,5 +67,83 @@ record ApplyStatement(TargetTable table, Operation operation, BitSet set, BitSet
             return " WHERE ctid = (SELECT ctid FROM " + target + " WHERE " + conditions + " LIMIT 1)";
         }
         return " WHERE " + conditions;
+    }
+
+    /**
+     * Whether many executions can go out as one set-based statement ({@link #setBasedSql()}) with the same result:
+     * inserts always; updates and deletes found by a key that no change in the run alters, with no NULL or
+     * text-compared key column. Updates by a whole old row (one row among duplicates each) stay row by row.
+     */
+    boolean setBased() {
+        return switch (operation) {
+            case INSERT -> true;
+            case UPDATE -> !oneRow && keyFromNewRow && matchNull.isEmpty() && !matchesAsText();
+            case DELETE -> !oneRow && matchNull.isEmpty() && !matchesAsText();
+        };
+    }
+
+    private boolean matchesAsText() {
+        for (int i = match.nextSetBit(0); i >= 0; i = match.nextSetBit(i + 1)) {
+            if (table.compareAsText(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The statement applying a whole run at once: one text array parameter per column of {@link #sql()}'s
+     * parameters, spread into rows by {@code unnest} and cast to the target column types. For UPDATE the run must
+     * hold one row per key (the last change of each key: every one of them sets the same columns).
+     */
+    String setBasedSql() {
+        String target = table.target().quoted();
+        StringJoiner arrays = new StringJoiner(", ");
+        StringJoiner names = new StringJoiner(", ");
+        List<Integer> setColumns = columns(set);
+        List<Integer> matchColumns = columns(match);
+        for (int j = 0; j < setColumns.size(); j++) {
+            arrays.add("?::text[]");
+            names.add("s" + j);
+        }
+        for (int j = 0; j < matchColumns.size(); j++) {
+            arrays.add("?::text[]");
+            names.add("m" + j);
+        }
+        String rows = "unnest(" + arrays + ") AS v(" + names + ")";
+        StringJoiner keyMatch = new StringJoiner(" AND ");
+        for (int j = 0; j < matchColumns.size(); j++) {
+            int i = matchColumns.get(j);
+            keyMatch.add("t." + Sql.ident(table.column(i)) + " = v.m" + j + "::" + table.typeName(i));
+        }
+        return switch (operation) {
+            case INSERT -> {
+                StringJoiner columns = new StringJoiner(", ");
+                StringJoiner values = new StringJoiner(", ");
+                for (int j = 0; j < setColumns.size(); j++) {
+                    int i = setColumns.get(j);
+                    columns.add(Sql.ident(table.column(i)));
+                    values.add("v.s" + j + "::" + table.typeName(i));
+                }
+                yield "INSERT INTO " + target + " (" + columns + ") SELECT " + values + " FROM " + rows;
+            }
+            case UPDATE -> {
+                StringJoiner assignments = new StringJoiner(", ");
+                for (int j = 0; j < setColumns.size(); j++) {
+                    int i = setColumns.get(j);
+                    assignments.add(Sql.ident(table.column(i)) + " = v.s" + j + "::" + table.typeName(i));
+                }
+                yield "UPDATE " + target + " AS t SET " + assignments + " FROM " + rows + " WHERE " + keyMatch;
+            }
+            case DELETE -> "DELETE FROM " + target + " AS t USING " + rows + " WHERE " + keyMatch;
+        };
+    }
+
+    private static List<Integer> columns(BitSet bits) {
+        List<Integer> columns = new ArrayList<>();
+        for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
+            columns.add(i);
+        }
+        return columns;
     }
 }

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +41,8 @@ public final class ChangeApplier implements AutoCloseable {
     private static final int MAX_PENDING_ROWS = 5_000;
     private static final long MAX_PENDING_BYTES = 32L << 20;
     private static final int MAX_CACHED_STATEMENTS = 2_000;
+    /** From this many rows on, a run goes out as one set-based statement rather than a JDBC batch. */
+    private static final int SET_BASED_MIN_ROWS = 4;
 
     /** Queued executions of one statement, in source order. */
     private static final class Run {
@@ -53,6 +57,7 @@ public final class ChangeApplier implements AutoCloseable {
     private final Connection connection;
     private final boolean replicaRole;
     private final Map<ApplyStatement, PreparedStatement> statements = new HashMap<>();
+    private final Map<ApplyStatement, PreparedStatement> setBasedStatements = new HashMap<>();
     private final List<Run> runs = new ArrayList<>();
     private final Map<QualifiedName, Run> lastRunOfTable = new HashMap<>();
     private int pendingRows;
@@ -73,6 +78,13 @@ public final class ChangeApplier implements AutoCloseable {
         Connection connection = target.connect();
         try {
             boolean replica = trySetReplicaRole(connection);
+            try (Statement st = connection.createStatement()) {
+                // a set-based UPDATE or DELETE joins a few thousand changed keys to a possibly huge table: the
+                // planner, not knowing the array's size, may hash the whole table; index lookups per key are what
+                // a subscriber does and never cost more than the changes themselves
+                st.execute("SET enable_hashjoin = off");
+                st.execute("SET enable_mergejoin = off");
+            }
             connection.setAutoCommit(false);
             return new ChangeApplier(connection, replica);
         } catch (SQLException e) {
@@ -127,7 +139,7 @@ public final class ChangeApplier implements AutoCloseable {
                 params[p++] = row.text(i);
             }
         }
-        enqueue(new ApplyStatement(table, Operation.INSERT, set, new BitSet(), new BitSet(), false),
+        enqueue(new ApplyStatement(table, Operation.INSERT, set, new BitSet(), new BitSet(), false, false),
                 p == n ? params : java.util.Arrays.copyOf(params, p), row.approximateBytes());
     }
 
@@ -197,7 +209,8 @@ public final class ChangeApplier implements AutoCloseable {
         if (match.isEmpty()) {
             throw new IllegalStateException("no replica identity columns to find a row of " + table + " with");
         }
-        return new ApplyStatement(table, operation, set, match, matchNull, wholeRow);
+        return new ApplyStatement(table, operation, set, match, matchNull, wholeRow,
+                operation == Operation.UPDATE && oldKind == 0);
     }
 
     private static int checkWidth(TargetTable table, TupleData row) {
@@ -245,6 +258,10 @@ public final class ChangeApplier implements AutoCloseable {
     private void execute(Run run) {
         ApplyStatement statement = run.statement;
         try {
+            if (run.rows.size() >= SET_BASED_MIN_ROWS && statement.setBased()) {
+                executeSetBased(run);
+                return;
+            }
             PreparedStatement ps = prepared(statement);
             if (run.rows.size() == 1) {
                 bind(ps, run.rows.get(0));
@@ -263,6 +280,51 @@ public final class ChangeApplier implements AutoCloseable {
                     ? e.getNextException() : e;
             throw ReplicationErrors.targetApply(statement.table().target().display(), cause);
         }
+    }
+
+    /**
+     * A run as one statement: each parameter position becomes a text array. Updates of the same key collapse to
+     * the last one first: all changes of a run set the same columns, so the last one alone gives the same row.
+     */
+    private void executeSetBased(Run run) throws SQLException {
+        ApplyStatement statement = run.statement;
+        List<String[]> rows = run.rows;
+        if (statement.operation() == Operation.UPDATE) {
+            int keyStart = statement.set().cardinality();
+            Map<List<String>, String[]> lastPerKey = new LinkedHashMap<>();
+            for (String[] row : rows) {
+                List<String> key = Arrays.asList(row).subList(keyStart, row.length);
+                lastPerKey.remove(key);
+                lastPerKey.put(key, row);
+            }
+            rows = new ArrayList<>(lastPerKey.values());
+        }
+        int width = rows.get(0).length;
+        PreparedStatement ps = preparedSetBased(statement);
+        for (int p = 0; p < width; p++) {
+            String[] column = new String[rows.size()];
+            for (int r = 0; r < column.length; r++) {
+                column[r] = rows.get(r)[p];
+            }
+            ps.setArray(p + 1, connection.createArrayOf("text", column));
+        }
+        int changed = ps.executeUpdate();
+        if (statement.operation() != Operation.INSERT) {
+            rowsNotFound += Math.max(0, rows.size() - changed);
+        }
+    }
+
+    private PreparedStatement preparedSetBased(ApplyStatement statement) throws SQLException {
+        PreparedStatement ps = setBasedStatements.get(statement);
+        if (ps == null) {
+            if (setBasedStatements.size() >= MAX_CACHED_STATEMENTS) {
+                setBasedStatements.values().forEach(Database::closeQuietly);
+                setBasedStatements.clear();
+            }
+            ps = connection.prepareStatement(statement.setBasedSql());
+            setBasedStatements.put(statement, ps);
+        }
+        return ps;
     }
 
     /** A row that is gone already (a cascade the source replicated too) is skipped, as a subscriber does. */
@@ -359,6 +421,8 @@ public final class ChangeApplier implements AutoCloseable {
         rollback();
         statements.values().forEach(Database::closeQuietly);
         statements.clear();
+        setBasedStatements.values().forEach(Database::closeQuietly);
+        setBasedStatements.clear();
         Database.closeQuietly(connection);
     }
 }

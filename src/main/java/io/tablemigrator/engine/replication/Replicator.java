@@ -92,7 +92,7 @@ public final class Replicator implements AutoCloseable {
     private Connection lagConnection;
 
     /** Transactions whose commit ends at or before this are on the target already (the checkpoint). */
-    private final LogSequenceNumber skipThrough;
+    private LogSequenceNumber skipThrough;
     /** The end of the last source commit the target has committed (or that needed nothing on the target). */
     private LogSequenceNumber appliedLsn;
     /** What the source has been told the target has (never goes back). */
@@ -205,6 +205,8 @@ public final class Replicator implements AutoCloseable {
     private void openStream() {
         String slot = plan.slotName();
         ReplicationSlots.checkName(slot);
+        // reopened after a stop in the middle of a transaction: what was committed since start is skipped too
+        skipThrough = max(skipThrough, appliedLsn);
         replicationConnection = ReplicationErrors.connectReplication(source);
         try {
             try (Statement st = replicationConnection.createStatement()) {

@@ -37,7 +37,7 @@ final class TargetCatalog {
                            OR (oc.opcintype = 'anyarray'::regtype AND %1$s.typelem <> 0 AND %1$s.typlen = -1)))""";
 
     private static final String COLUMNS_SQL = """
-            SELECT a.attname,
+            SELECT a.attname, format_type(a.atttypid, NULL),
                    %s AND (b.typelem = 0 OR b.typlen <> -1 OR %s) AS has_equality
             FROM pg_attribute a
             JOIN pg_type t ON t.oid = a.atttypid
@@ -64,11 +64,13 @@ final class TargetCatalog {
                     + " again).");
         }
         Map<String, Boolean> hasEquality = new HashMap<>();
+        Map<String, String> typeOf = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(COLUMNS_SQL)) {
             ps.setString(1, target.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    hasEquality.put(rs.getString(1), rs.getBoolean(2));
+                    typeOf.put(rs.getString(1), rs.getString(2));
+                    hasEquality.put(rs.getString(1), rs.getBoolean(3));
                 }
             }
         } catch (SQLException e) {
@@ -83,11 +85,13 @@ final class TargetCatalog {
         List<String> names = new ArrayList<>(n);
         boolean[] key = new boolean[n];
         boolean[] asText = new boolean[n];
+        List<String> types = new ArrayList<>(n);
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             PgOutputMessage.Column column = relation.columns().get(i);
             names.add(column.name());
             key[i] = column.key();
+            types.add(typeOf.get(column.name()));
             Boolean equality = hasEquality.get(column.name());
             if (equality == null) {
                 missing.add(column.name());
@@ -102,7 +106,7 @@ final class TargetCatalog {
                     + (missing.size() == 1 ? "it" : "them") + " to the target table with the same type, then run"
                     + " again.");
         }
-        return new TargetTable(relation.oid(), source, target, names, key, asText, relation.identityFull());
+        return new TargetTable(relation.oid(), source, target, names, key, asText, types, relation.identityFull());
     }
 
     static String firstLine(SQLException e) {

@@ -17,16 +17,18 @@ public final class TargetTable {
     private final List<String> columns;
     private final boolean[] key;
     private final boolean[] compareAsText;
+    private final List<String> typeNames;
     private final boolean identityFull;
 
     TargetTable(int sourceOid, QualifiedName source, QualifiedName target, List<String> columns, boolean[] key,
-                boolean[] compareAsText, boolean identityFull) {
+                boolean[] compareAsText, List<String> typeNames, boolean identityFull) {
         this.sourceOid = sourceOid;
         this.source = source;
         this.target = target;
         this.columns = List.copyOf(columns);
         this.key = key.clone();
         this.compareAsText = compareAsText.clone();
+        this.typeNames = List.copyOf(typeNames);
         this.identityFull = identityFull;
     }
 
@@ -56,6 +58,15 @@ public final class TargetTable {
 
     public boolean compareAsText(int i) {
         return compareAsText[i];
+    }
+
+    /**
+     * The target column's type as SQL text, without its modifier ({@code format_type(oid, NULL)}: character varying,
+     * not character varying(10)), so that a cast from text converts like an input literal and the column's own
+     * modifier still checks the value on assignment rather than the cast silently cutting it.
+     */
+    public String typeName(int i) {
+        return typeNames.get(i);
     }
 
     /** REPLICA IDENTITY FULL on the source: old rows come whole and are matched on every column. */

@@ -40,7 +40,7 @@ class ReplicatorConcurrentWritesTest {
             CREATE TABLE comp (a int, b text, v int, PRIMARY KEY (a, b));
             CREATE SCHEMA "My Schema";
             """;
-    private static final String ODD_TABLE = " (\"Key Col\" int PRIMARY KEY, \"Some \"\"Quoted\"\" Col\" text)";
+    private static final String ODD_TABLE = " (\"Key Col\" int PRIMARY KEY, \"Some \"\"Quoted\"\" Col?\" text)";
     /** About 100 kB of random hex: does not compress, so it is stored out of line. */
     private static final String BIG = "(SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 3200))";
 
@@ -157,7 +157,7 @@ class ReplicatorConcurrentWritesTest {
                     } else if (op < 95) {
                         exec(c, "DELETE FROM comp WHERE a = ?", id % 100);
                     } else if (op < 98) {
-                        exec(c, "UPDATE \"My Schema\".\"Odd \"\"Name\"\" T\" SET \"Some \"\"Quoted\"\" Col\" = 'it''s ' || ?"
+                        exec(c, "UPDATE \"My Schema\".\"Odd \"\"Name\"\" T\" SET \"Some \"\"Quoted\"\" Col?\" = 'it''s ' || ?"
                                 + " WHERE \"Key Col\" = ?", id, id % 50);
                     } else {
                         exec(c, "UPDATE comp SET b = b || '!' WHERE a = ?", id % 100); // a key change
