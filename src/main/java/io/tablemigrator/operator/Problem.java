@@ -8,7 +8,7 @@ public record Problem(String reason, String message) {
 
     /** Reasons the operator finds by itself; every other Degraded reason comes from the worker. */
     public static final java.util.Set<String> OPERATOR_REASONS = java.util.Set.of("SecretNotFound", "SecretKeyNotFound",
-            "ServiceAccountNotFound", "InvalidSpec", "SpecChangeRejected", "CleanupFailed", Problem.POD_NOT_STARTING);
+            "ServiceAccountNotFound", "InvalidDatabaseUrl", "InvalidSpec", "SpecChangeRejected", "CleanupFailed", Problem.POD_NOT_STARTING);
     /** A worker pod that cannot start (image pull, container config): the operator reads it from the pod. */
     public static final String POD_NOT_STARTING = "WorkerPodNotStarting";
 

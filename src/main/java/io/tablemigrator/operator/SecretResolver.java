@@ -13,6 +13,7 @@ import io.tablemigrator.api.TableMigration;
 import io.tablemigrator.engine.MigrationError;
 import io.tablemigrator.engine.MigrationPlan;
 import io.tablemigrator.engine.PlanBuilder;
+import io.tablemigrator.engine.db.PgUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -36,13 +37,19 @@ public class SecretResolver {
     public Problem prerequisites(TableMigration migration, String serviceAccount) {
         for (String side : new String[] {"source", "target"}) {
             DatabaseSpec db = "source".equals(side) ? migration.getSpec().getSource() : migration.getSpec().getTarget();
-            if (db.getUrlSecretRef() == null) {
-                continue;
-            }
+            String url;
             try {
-                read(migration.getMetadata().getNamespace(), side, db.getUrlSecretRef());
+                url = url(migration, side, db);
             } catch (MigrationError e) {
                 return new Problem(e.reason(), e.getMessage());
+            }
+            try {
+                PgUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                String where = db.getUrlSecretRef() == null ? "spec." + side + ".url"
+                        : "key " + db.getUrlSecretRef().key() + " of Secret " + db.getUrlSecretRef().name();
+                return new Problem("InvalidDatabaseUrl", "The " + side + " database URI in " + where + " is unusable: "
+                        + e.getMessage() + ". Write it as postgresql://USER:PASSWORD@HOST:5432/DATABASE.");
             }
         }
         String namespace = migration.getMetadata().getNamespace();

@@ -90,6 +90,10 @@ public class TableMigrationReconciler implements Reconciler<TableMigration>, Cle
 
     @Override
     public UpdateControl<TableMigration> reconcile(TableMigration migration, Context<TableMigration> context) {
+        if (migration.getSpec() == null) {
+            // the CRD requires its fields, but not spec itself: report it like any other invalid spec
+            migration.setSpec(new io.tablemigrator.api.TableMigrationSpec());
+        }
         if (recordIdentity(migration, context)) {
             return UpdateControl.noUpdate(); // the annotation's own event brings the next round
         }
@@ -160,6 +164,10 @@ public class TableMigrationReconciler implements Reconciler<TableMigration>, Cle
         // 2. remove the slot, publication, fence and half-built target tables (the engine keeps a completed
         //    migration's result: its target tables, and the fence it was asked to keep with ReadOnly)
         boolean completed = Decider.isCompleted(migration);
+        if (migration.getSpec() == null || !io.tablemigrator.api.SpecValidator.problems(migration.getSpec()).isEmpty()) {
+            // a spec that never named two databases and tables never started a worker: nothing to remove
+            return forget(migration);
+        }
         MigrationPlan plan;
         try {
             plan = secrets.plan(migration);
