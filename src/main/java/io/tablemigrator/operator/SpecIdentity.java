@@ -27,16 +27,32 @@ public final class SpecIdentity {
     private SpecIdentity() {
     }
 
-    /** The identity as compact JSON, for the annotation. */
+    /**
+     * The identity for the annotation: each field as a digest of its JSON, so that an inline URL's password is not
+     * copied into another place, while a change can still be told field by field.
+     */
     public static String of(TableMigrationSpec spec) {
         JsonNode whole = MAPPER.valueToTree(spec);
-        Map<String, JsonNode> picked = new LinkedHashMap<>();
+        Map<String, String> picked = new LinkedHashMap<>();
         for (String field : FIELDS) {
-            picked.put(field, whole.get(field));
+            picked.put(field, digest(whole.get(field)));
         }
         try {
             return MAPPER.writeValueAsString(picked);
         } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String digest(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        try {
+            byte[] canonical = MAPPER.writeValueAsBytes(MAPPER.treeToValue(value, Object.class));
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(canonical);
+            return java.util.HexFormat.of().formatHex(hash, 0, 12);
+        } catch (JsonProcessingException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -65,11 +81,9 @@ public final class SpecIdentity {
             if (!FIELDS.contains(field)) {
                 continue;
             }
-            JsonNode a = before.get(field);
-            JsonNode b = now.get(field);
-            boolean aMissing = a == null || a.isNull();
-            boolean bMissing = b == null || b.isNull();
-            if (aMissing != bMissing || (!aMissing && !a.equals(b))) {
+            JsonNode recordedDigest = before.get(field);
+            String was = recordedDigest == null || recordedDigest.isNull() ? null : recordedDigest.asText();
+            if (!java.util.Objects.equals(was, digest(now.get(field)))) {
                 changed.add("spec." + field);
             }
         }

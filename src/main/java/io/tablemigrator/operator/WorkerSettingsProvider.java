@@ -65,6 +65,8 @@ public class WorkerSettingsProvider {
                         config.worker().fallbackImage());
             }
         }
+        LOG.warnf("Worker Jobs use image %s: set TABLEMIGRATOR_WORKER_IMAGE, or run the operator in a pod with env"
+                + " POD_NAME and POD_NAMESPACE so that it can read its own image.", config.worker().fallbackImage());
         return config.worker().fallbackImage();
     }
 }

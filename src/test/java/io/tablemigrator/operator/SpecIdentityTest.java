@@ -36,4 +36,15 @@ class SpecIdentityTest {
         assertThat(SpecIdentity.changedFields("not json", spec())).isEmpty();
         assertThat(SpecIdentity.changedFields(null, spec())).isEmpty();
     }
+
+    @Test
+    void anInlinePasswordIsNotCopiedIntoTheAnnotation() {
+        TableMigrationSpec spec = spec();
+        spec.setSource(DatabaseSpec.ofUrl("postgresql://app:hunter2@db/shop"));
+        String recorded = SpecIdentity.of(spec);
+        assertThat(recorded).doesNotContain("hunter2").doesNotContain("postgresql");
+        TableMigrationSpec other = spec();
+        other.setSource(DatabaseSpec.ofUrl("postgresql://app:hunter3@db/shop"));
+        assertThat(SpecIdentity.changedFields(recorded, other)).containsExactly("spec.source");
+    }
 }
