@@ -184,13 +184,13 @@ public final class StatusAggregator {
         if (problem != null) {
             return ensurePeriod(problem.message()) + (retry == null ? "" : retry);
         }
+        if (decision.waiting() != null) {
+            return decision.waiting();
+        }
         if (phase == Phase.Paused) {
             return "Paused (spec.suspend: true): no worker runs and the replication slot is kept"
                     + (lag == null ? "" : "; the source is " + bytes(lag) + " ahead of the target")
                     + ". Set spec.suspend: false to resume.";
-        }
-        if (decision.waiting() != null) {
-            return decision.waiting();
         }
         String text = switch (phase) {
             case Pending -> worker.kind() == WorkerState.Kind.NONE ? "Starting the worker."

@@ -159,6 +159,15 @@ public class TableMigrationReconciler implements Reconciler<TableMigration>, Cle
         boolean waitedLongEnough = deleting != null && now.isAfter(deleting.plus(config.podStopTimeout()));
         if (!live.isEmpty() && !waitedLongEnough) {
             // a worker still holds the slot; cleaning up under it would race with its last writes
+            Decision waiting = new Decision(false, null, "Deleting: waiting for worker pod "
+                    + live.get(0).getMetadata().getName() + " to stop, then removing the replication slot, publication"
+                    + " and fence from the source.", null, POLL);
+            try {
+                write(migration, StatusAggregator.aggregate(migration, WorkerState.none(previousAttempts(migration)),
+                        waiting, null, now));
+            } catch (RuntimeException e) {
+                LOG.debugf("Could not report the deletion of %s: %s", migration.getMetadata().getName(), e.getMessage());
+            }
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(POLL.toMillis());
         }
         // 2. remove the slot, publication, fence and half-built target tables (the engine keeps a completed
