@@ -84,12 +84,12 @@ final class CliControl implements MigrationControl, AutoCloseable {
         if (!promptShown.get() || approved.get()) {
             return null;
         }
-        return "Cutover is ready and waits for approval: " + (System.console() != null ? "type yes and Enter here, or " : "")
+        return "Cutover is ready and waits for approval: " + (Terminal.isTerminal(Terminal.STDIN) ? "type yes and Enter here, or " : "")
                 + "run: approve -f " + manifest;
     }
 
     private void startPrompt() {
-        if (System.console() == null) {
+        if (!Terminal.isTerminal(Terminal.STDIN)) {
             return;
         }
         Thread reader = new Thread(() -> {

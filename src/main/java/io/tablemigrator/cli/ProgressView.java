@@ -1,8 +1,6 @@
 package io.tablemigrator.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import io.tablemigrator.api.TableMigrationStatus;
 import io.tablemigrator.api.TableStatus;
@@ -22,20 +20,7 @@ abstract class ProgressView {
     }
 
     static ProgressView forStderr(MigrationPlan plan) {
-        return stderrIsTerminal() ? new TerminalProgress(plan) : new PlainProgress(plan);
-    }
-
-    /** Linux tells where fd 2 goes; elsewhere, assume no terminal and print plain lines. */
-    private static boolean stderrIsTerminal() {
-        if (System.getenv("TERM") == null || "dumb".equals(System.getenv("TERM"))) {
-            return false;
-        }
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (Exception e) {
-            return false;
-        }
+        return Terminal.isTerminal(Terminal.STDERR) ? new TerminalProgress(plan) : new PlainProgress(plan);
     }
 
     abstract long refreshMillis();

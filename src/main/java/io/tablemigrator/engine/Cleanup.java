@@ -41,4 +41,20 @@ final class Cleanup {
         checkpoint.delete();
         LOG.infof("%s: cancelled at %s", plan.id(), stage);
     }
+
+    /**
+     * After a failure that running again will not fix: nothing may keep holding the source (a forgotten slot fills
+     * its disk; a fence blocks the application). The target tables stay for inspection; a new run starts over.
+     */
+    static void afterPermanentFailure(MigrationPlan plan, Database source, CheckpointStore checkpoint) {
+        ReplicationSlots.drop(source, plan.slotName());
+        Publications.drop(source, plan.publicationName());
+        try (Connection c = source.connect()) {
+            new Fence(plan).lift(c);
+        } catch (SQLException e) {
+            throw new MigrationError("SourceUnreachable", "Cannot lift the fence on the source: "
+                    + PgErrors.firstLine(e) + ".", e);
+        }
+        checkpoint.stage(Phase.Failed);
+    }
 }

@@ -34,8 +34,15 @@ public final class Migration {
                 Cleanup.cancel(plan, source, target, checkpoint);
                 return Outcome.CANCELLED;
             }
-            return plan.mode() == MigrationMode.Offline ? new OfflineMigration(run).run()
-                    : new OnlineMigration(run).run();
+            try {
+                return plan.mode() == MigrationMode.Offline ? new OfflineMigration(run).run()
+                        : new OnlineMigration(run).run();
+            } catch (MigrationError e) {
+                if (e.isPermanent()) {
+                    Cleanup.afterPermanentFailure(plan, source, checkpoint);
+                }
+                throw e;
+            }
         }
     }
 

@@ -59,6 +59,26 @@ final class MigrationRun {
         this.control = control;
     }
 
+    /** Work on a source connection of its own. */
+    interface SourceWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    <T> T onSource(SourceWork<T> work) {
+        try (Connection c = source.connect()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new MigrationError("SourceUnreachable", "Lost the source database: " + PgErrors.firstLine(e) + ".", e);
+        }
+    }
+
+    void withSource(java.util.function.Consumer<Connection> action) {
+        onSource(c -> {
+            action.accept(c);
+            return null;
+        });
+    }
+
     /** Throws {@link Interrupted} when the driver asked to stop or cancel: called between units of work. */
     void checkInterrupt() {
         if (control.cancelRequested()) {
@@ -75,6 +95,15 @@ final class MigrationRun {
         checkpoint.stage(stage);
         board.phase(stage);
         LOG.infof("%s: %s", plan.id(), stage);
+    }
+
+    /**
+     * Where this run starts: the checkpoint's stage, except that a migration that failed for good starts again
+     * from the beginning (its slot, publication and fence were removed when it failed).
+     */
+    Phase resumeStage() {
+        Phase stage = checkpoint.stage();
+        return stage == Phase.Failed ? Phase.Pending : stage;
     }
 
     /** The migration finished in an earlier run: show its final status again. */
@@ -179,7 +208,7 @@ final class MigrationRun {
                 table.progress().rowsEstimated(table.progress().rowsCopied());
                 table.progress().phase(Phase.Indexing);
                 groups.get(0).stream().filter(s -> s.table().equals(table.mapping().target()))
-                        .forEach(step -> runner.submit(() -> runStep(step)));
+                        .forEach(step -> runner.submit(() -> PostCopyRunner.run(target, step)));
             });
             runner.awaitAll();
         } catch (CopyStopped e) {
@@ -211,14 +240,6 @@ final class MigrationRun {
     void addForeignKeys() {
         List<List<PostCopyStep>> groups = schema().postCopyGroups();
         PostCopyRunner.run(target, groups.subList(groups.size() - 1, groups.size()), plan.parallelism());
-    }
-
-    private void runStep(PostCopyStep step) {
-        try (Connection c = target.connect()) {
-            PostCopyRunner.run(c, step);
-        } catch (SQLException e) {
-            throw new MigrationError("TargetUnreachable", "Cannot connect to the target: " + PgErrors.firstLine(e), e);
-        }
     }
 
     /** Each table's size on the source, for splitting and for progress estimates. */

@@ -1,13 +1,9 @@
 package io.tablemigrator.engine;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-
 import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.SourceAfterCutover;
 import io.tablemigrator.engine.copy.SnapshotHolder;
 import io.tablemigrator.engine.cutover.Fence;
-import io.tablemigrator.engine.db.PgErrors;
 
 /**
  * Offline mode: the source tables are fenced (writes refused) for the whole migration, copied from one snapshot,
@@ -25,7 +21,7 @@ final class OfflineMigration {
     }
 
     Outcome run() {
-        Phase stage = run.checkpoint.stage();
+        Phase stage = run.resumeStage();
         if (stage == Phase.Completed) {
             liftIfWritable();
             return run.completedEarlier();
@@ -36,7 +32,7 @@ final class OfflineMigration {
                 run.prepare();
                 run.createTables();
                 run.checkInterrupt();
-                withSource(c -> fence.install(c, Fence.Purpose.COPYING));
+                run.withSource(c -> fence.install(c, Fence.Purpose.COPYING));
                 try (SnapshotHolder snapshot = SnapshotHolder.export(run.source)) {
                     run.copyAndIndex(snapshot.name(), false);
                 }
@@ -51,7 +47,7 @@ final class OfflineMigration {
             run.syncSequences();
             run.finalizeTables();
             if (run.plan.sourceAfterCutover() == SourceAfterCutover.ReadOnly) {
-                withSource(c -> fence.install(c, Fence.Purpose.MOVED));
+                run.withSource(c -> fence.install(c, Fence.Purpose.MOVED));
             }
             Outcome outcome = run.completed();
             liftIfWritable();
@@ -61,7 +57,7 @@ final class OfflineMigration {
                 Cleanup.cancel(run.plan, run.source, run.target, run.checkpoint);
                 return Outcome.CANCELLED;
             }
-            withSource(fence::lift);
+            run.withSource(fence::lift);
             return Outcome.STOPPED;
         } catch (RuntimeException e) {
             liftQuietly();
@@ -70,36 +66,22 @@ final class OfflineMigration {
     }
 
     private boolean fenced() {
-        boolean[] installed = new boolean[1];
-        withSource(c -> installed[0] = fence.isInstalled(c));
-        return installed[0];
+        return run.onSource(fence::isInstalled);
     }
 
     private void liftIfWritable() {
         if (run.plan.sourceAfterCutover() == SourceAfterCutover.Writable) {
-            withSource(fence::lift);
+            run.withSource(fence::lift);
         }
     }
 
     /** After a failure: the application must not stay blocked because the migration cannot go on. */
     private void liftQuietly() {
         try {
-            withSource(fence::lift);
+            run.withSource(fence::lift);
         } catch (RuntimeException e) {
             org.jboss.logging.Logger.getLogger(OfflineMigration.class).errorf(
                     "%s: could not lift the fence on the source after a failure: %s", run.plan.id(), e.getMessage());
-        }
-    }
-
-    private interface SourceWork {
-        void accept(Connection c) throws SQLException;
-    }
-
-    private void withSource(SourceWork work) {
-        try (Connection c = run.source.connect()) {
-            work.accept(c);
-        } catch (SQLException e) {
-            throw new MigrationError("SourceUnreachable", "Lost the source database: " + PgErrors.firstLine(e) + ".", e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.tablemigrator.engine;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 
 import io.tablemigrator.api.CutoverPolicy;
@@ -11,7 +9,6 @@ import io.tablemigrator.api.SourceAfterCutover;
 import io.tablemigrator.engine.cutover.Cutover;
 import io.tablemigrator.engine.cutover.CutoverPoint;
 import io.tablemigrator.engine.cutover.Fence;
-import io.tablemigrator.engine.db.PgErrors;
 import io.tablemigrator.engine.replication.ChangeApplier;
 import io.tablemigrator.engine.replication.ExportedSnapshotSlot;
 import io.tablemigrator.engine.replication.Publications;
@@ -42,7 +39,7 @@ final class OnlineMigration {
     }
 
     Outcome run() {
-        Phase stage = run.checkpoint.stage();
+        Phase stage = run.resumeStage();
         if (stage == Phase.Completed) {
             return run.completedEarlier();
         }
@@ -80,12 +77,6 @@ final class OnlineMigration {
     private void validateAtTheCutoverPoint(CutoverPoint point) {
         try (point) {
             run.validate(point.sourceSnapshot(), point.targetSnapshot());
-        } catch (MigrationError e) {
-            if (e.isPermanent()) {
-                // the source stays the system of record: let the application write there again
-                withSource(fence::lift);
-            }
-            throw e;
         }
     }
 
@@ -154,22 +145,6 @@ final class OnlineMigration {
     }
 
     private boolean fenced() {
-        try (Connection c = run.source.connect()) {
-            return fence.isInstalled(c);
-        } catch (SQLException e) {
-            throw new MigrationError("SourceUnreachable", "Lost the source database: " + PgErrors.firstLine(e) + ".", e);
-        }
-    }
-
-    private interface SourceWork {
-        void accept(Connection c) throws SQLException;
-    }
-
-    private void withSource(SourceWork work) {
-        try (Connection c = run.source.connect()) {
-            work.accept(c);
-        } catch (SQLException e) {
-            throw new MigrationError("SourceUnreachable", "Lost the source database: " + PgErrors.firstLine(e) + ".", e);
-        }
+        return run.onSource(fence::isInstalled);
     }
 }

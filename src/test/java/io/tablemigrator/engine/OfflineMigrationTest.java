@@ -48,7 +48,9 @@ class OfflineMigrationTest {
                      CASE WHEN g % 5 = 0 THEN NULL ELSE timestamptz '2020-01-01' + g * interval '1 hour' END,
                      CASE WHEN g % 500 = 0 THEN (SELECT string_agg(md5(i::text || g), '') FROM generate_series(1, 4000) i) END
               FROM generate_series(1, 20000) g;
+            INSERT INTO people (name, mood) VALUES ('nulls everywhere', NULL);
             INSERT INTO pets (owner, nick) SELECT g, 'pet' || g FROM generate_series(1, 5000) g;
+            INSERT INTO pets (owner, nick) VALUES (NULL, NULL);
             INSERT INTO log SELECT now(), NULL FROM generate_series(1, 100);
             """;
 
@@ -85,7 +87,7 @@ class OfflineMigrationTest {
         assertThat(target.queryValue("SELECT attidentity FROM pg_attribute WHERE attrelid = 'pets'::regclass "
                 + "AND attname = 'id'")).isEqualTo("a");
         assertThat(Long.parseLong(target.queryValue("SELECT nextval('people_id_seq')"))).isGreaterThan(20000);
-        assertThat(Long.parseLong(target.queryValue("INSERT INTO pets (nick) VALUES ('new') RETURNING id"))).isGreaterThan(5000);
+        assertThat(Long.parseLong(target.queryValue("INSERT INTO pets (nick) VALUES ('new') RETURNING id"))).isGreaterThan(5001);
 
         var status = board.snapshot();
         assertThat(status.getTables()).allSatisfy(t -> {
@@ -94,7 +96,7 @@ class OfflineMigrationTest {
             assertThat(t.getChecksumMatch()).isTrue();
         });
         assertThat(status.getProgress().getPercent()).isEqualTo(100);
-        assertThat(status.getProgress().getRowsCopied()).isEqualTo(30000 + 20000 + 5000 + 100);
+        assertThat(status.getProgress().getRowsCopied()).isEqualTo(30000 + 20001 + 5001 + 100);
 
         assertThatThrownBy(() -> source.execute("INSERT INTO log VALUES (now(), 'late')"))
                 .hasMessageContaining("read-only: tablemigrator migration test/offline moved it");
@@ -109,7 +111,7 @@ class OfflineMigrationTest {
 
         StatusBoard again = new StatusBoard(plan.tables());
         assertThat(new Migration(plan, Plans.runToEnd(), again).run()).isEqualTo(Outcome.COMPLETED);
-        assertThat(again.snapshot().getTables().get(1).getSourceRows()).isEqualTo(20000);
+        assertThat(again.snapshot().getTables().get(1).getSourceRows()).isEqualTo(20001);
         assertThat(target.count("log")).isEqualTo(100);
     }
 
@@ -138,9 +140,8 @@ class OfflineMigrationTest {
     void stoppingLiftsTheFenceAndTheNextRunStartsOverAndFinishes() {
         source.execute(SCHEMA);
         var plan = plan("");
-        var stopAtCopy = new StopWhen(board -> board.overallPhase() == Phase.Copying);
         StatusBoard board = new StatusBoard(plan.tables());
-        stopAtCopy.board = board;
+        var stopAtCopy = Plans.control(() -> true, () -> board.overallPhase() == Phase.Copying, () -> false);
         assertThat(new Migration(plan, stopAtCopy, board).run()).isEqualTo(Outcome.STOPPED);
         source.execute("INSERT INTO log VALUES (now(), 'written while stopped')");
 
@@ -152,40 +153,12 @@ class OfflineMigrationTest {
     void cancellingRemovesTheTargetTablesAndTheFence() throws SQLException {
         source.execute(SCHEMA);
         var plan = plan("");
-        var cancelAtIndexing = new StopWhen(board -> board.overallPhase() == Phase.Indexing);
-        cancelAtIndexing.cancel = true;
         StatusBoard board = new StatusBoard(plan.tables());
-        cancelAtIndexing.board = board;
+        var cancelAtIndexing = Plans.control(() -> true, () -> false, () -> board.overallPhase() == Phase.Indexing);
         assertThat(new Migration(plan, cancelAtIndexing, board).run()).isEqualTo(Outcome.CANCELLED);
         assertThat(target.queryValue("SELECT count(*) FROM pg_tables WHERE tablename IN ('people', 'pets', 'log')"))
                 .isEqualTo("0");
         assertThat(target.queryValue("SELECT count(*) FROM tablemigrator.migrations")).isEqualTo("0");
         source.execute("INSERT INTO log VALUES (now(), 'writable again')");
-    }
-
-    /** A control that stops (or cancels) once the board reaches some state. */
-    private static final class StopWhen implements MigrationControl {
-        private final java.util.function.Predicate<StatusBoard> when;
-        StatusBoard board;
-        boolean cancel;
-
-        StopWhen(java.util.function.Predicate<StatusBoard> when) {
-            this.when = when;
-        }
-
-        @Override
-        public boolean cutoverApproved() {
-            return true;
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return !cancel && when.test(board);
-        }
-
-        @Override
-        public boolean cancelRequested() {
-            return cancel && when.test(board);
-        }
     }
 }

@@ -31,7 +31,8 @@ class OnlineMigrationTest {
         StatusBoard board = new StatusBoard(plan.tables());
         try (ShopWorkload app = ShopWorkload.start(source, 3, 5)) {
             var approval = new ApproveAfter(app, board, 300);
-            var run = CompletableFuture.supplyAsync(() -> new Migration(plan, approval, board).run());
+            var run = CompletableFuture.supplyAsync(() -> new Migration(plan,
+                    Plans.control(approval::approved, () -> false, () -> false), board).run());
             await().atMost(Duration.ofMinutes(3)).until(run::isDone);
             assertThat(run.join()).isEqualTo(Outcome.COMPLETED);
             await().atMost(Duration.ofSeconds(30)).until(() -> app.refusal() != null);
@@ -58,8 +59,32 @@ class OnlineMigrationTest {
         assertThatThrownBy(() -> source.execute("DELETE FROM orders")).hasMessageContaining("read-only");
     }
 
+    @Test
+    void aTargetThatDiffersAtValidationFailsNamingTheTableAndFreesTheSourceAndARerunStartsOver() throws Exception {
+        source.execute(ShopWorkload.SCHEMA);
+        var plan = Plans.plan("mismatch", source, target, ShopWorkload.TABLES + "cutover: {policy: Manual}");
+        StatusBoard board = new StatusBoard(plan.tables());
+        var approved = new java.util.concurrent.atomic.AtomicBoolean();
+        var run = CompletableFuture.supplyAsync(() -> new Migration(plan,
+                Plans.control(approved::get, () -> false, () -> false), board).run());
+        await().atMost(Duration.ofMinutes(2)).until(() -> board.overallPhase() == Phase.Replicating);
+        target.execute("DELETE FROM orders WHERE id = 7");
+        approved.set(true);
+
+        assertThatThrownBy(run::join).hasCauseInstanceOf(MigrationError.class)
+                .hasMessageContaining("Validation failed: public.orders has 59999 rows where source public.orders has 60000");
+        assertThat(source.queryValue("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"))
+                .isEqualTo("0");
+        assertThat(source.queryValue("SELECT count(*) FROM pg_publication")).isEqualTo("0");
+        source.execute("INSERT INTO customers (name) VALUES ('the source is writable again')");
+
+        assertThat(new Migration(plan, Plans.runToEnd(), new StatusBoard(plan.tables())).run()).isEqualTo(Outcome.COMPLETED);
+        assertThat(target.rowsOf("orders")).isEqualTo(source.rowsOf("orders"));
+        assertThat(target.rowsOf("customers")).isEqualTo(source.rowsOf("customers"));
+    }
+
     /** Approves the cutover once the application has written this many transactions during replay. */
-    private static final class ApproveAfter implements MigrationControl {
+    private static final class ApproveAfter {
         private final ShopWorkload app;
         private final StatusBoard board;
         private final long writes;
@@ -75,22 +100,11 @@ class OnlineMigrationTest {
             return atReplicating < 0 ? 0 : app.transactions() - atReplicating;
         }
 
-        @Override
-        public synchronized boolean cutoverApproved() {
+        synchronized boolean approved() {
             if (atReplicating < 0 && board.overallPhase() == Phase.Replicating) {
                 atReplicating = app.transactions();
             }
             return writesDuringReplay() >= writes;
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return false;
-        }
-
-        @Override
-        public boolean cancelRequested() {
-            return false;
         }
     }
 }

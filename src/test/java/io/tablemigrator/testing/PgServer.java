@@ -24,6 +24,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 public final class PgServer {
     private static PgServer pg14;
     private static PgServer pg17;
+    private static PgServer pg14Physical;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private final EmbeddedPostgres postgres;
@@ -40,6 +41,15 @@ public final class PgServer {
             pg14 = start("14", builder("14"));
         }
         return pg14;
+    }
+
+    /** PostgreSQL 14 as many production servers run: wal_level = replica and no replication slots. */
+    public static synchronized PgServer pg14WithoutLogicalWal() {
+        if (pg14Physical == null) {
+            pg14Physical = start("14-physical", builder("14").setServerConfig("wal_level", "replica")
+                    .setServerConfig("max_replication_slots", "0"));
+        }
+        return pg14Physical;
     }
 
     /** PostgreSQL 17, from the binaries jar the build copies to target/pg-binaries. */
@@ -89,8 +99,12 @@ public final class PgServer {
         return zip.getInputStream(entry);
     }
 
+    /** The server's own log goes to target/postgresql-VERSION.log, out of the test output but there to read. */
     private static PgServer start(String version, EmbeddedPostgres.Builder builder) {
         try {
+            java.io.File log = Path.of("target", "postgresql-" + version + ".log").toFile();
+            builder.setOutputRedirector(ProcessBuilder.Redirect.appendTo(log))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log));
             return new PgServer(builder.start(), version);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start PostgreSQL " + version, e);

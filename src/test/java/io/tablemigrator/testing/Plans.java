@@ -1,6 +1,6 @@
 package io.tablemigrator.testing;
 
-import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import io.tablemigrator.api.TableMigrationSpec;
 import io.tablemigrator.engine.MigrationControl;
@@ -28,22 +28,26 @@ public final class Plans {
 
     /** A control that never stops and approves every cutover. */
     public static MigrationControl runToEnd() {
+        return control(() -> true, () -> false, () -> false);
+    }
+
+    /** A control whose answers come from the test. */
+    public static MigrationControl control(BooleanSupplier approve, BooleanSupplier stop, BooleanSupplier cancel) {
         return new MigrationControl() {
             @Override
             public boolean cutoverApproved() {
-                return true;
+                return approve.getAsBoolean();
             }
 
             @Override
             public boolean stopRequested() {
-                return false;
+                return stop.getAsBoolean();
             }
 
             @Override
             public boolean cancelRequested() {
-                return false;
+                return cancel.getAsBoolean();
             }
         };
     }
-
 }

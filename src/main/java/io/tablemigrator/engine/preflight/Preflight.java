@@ -14,6 +14,7 @@ import io.tablemigrator.engine.MigrationPlan;
 import io.tablemigrator.engine.TableMapping;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.QualifiedName;
+import io.tablemigrator.engine.schema.SchemaReader;
 
 /**
  * Everything that can be found wrong before anything is changed (phase Preparing): both databases reachable, the
@@ -68,10 +69,10 @@ public final class Preflight {
                         + " (" + field + ") does not exist in " + source.url().redacted() + "." + hint));
                 continue;
             }
+            for (String refusal : SchemaReader.read(src, table.source()).refusals(MigrationMode.Offline)) {
+                problems.add(new Problem("SourceTableUnsupported", refusal + " Remove it from " + field + "."));
+            }
             if (facts.kind() != 'r') {
-                problems.add(new Problem("SourceTableUnsupported", "Source relation " + table.source().display()
-                        + " is " + facts.kindName() + "; only ordinary tables can be migrated. Remove it from "
-                        + field + "."));
                 continue;
             }
             if (!facts.readable()) {
@@ -85,6 +86,11 @@ public final class Preflight {
                         + " does not own source table " + table.source().display() + ", so it cannot "
                         + (plan.mode() == MigrationMode.Online ? "publish it or " : "") + "fence it against writes."
                         + " Fix: run the migration as the table's owner (or a member of the owning role)."));
+            }
+            if (plan.mode() == MigrationMode.Online && facts.unlogged()) {
+                problems.add(new Problem("UnloggedTable", "Source table " + table.source().display()
+                        + " is UNLOGGED, so logical replication cannot see its changes. Fix: ALTER TABLE "
+                        + table.source().quoted() + " SET LOGGED; or use mode: Offline."));
             }
             if (plan.mode() == MigrationMode.Online && !facts.hasReplicaIdentity()) {
                 problems.add(new Problem("NoReplicaIdentity", "Source table " + table.source().display()

@@ -9,7 +9,7 @@ import java.util.Optional;
 import io.tablemigrator.engine.db.QualifiedName;
 
 /** What preflight needs to know of one source table, read from the catalogs. */
-record SourceTable(char kind, boolean readable, boolean ownedOrSuperuser, boolean hasReplicaIdentity) {
+record SourceTable(char kind, boolean readable, boolean ownedOrSuperuser, boolean hasReplicaIdentity, boolean unlogged) {
 
     static SourceTable read(Connection c, QualifiedName name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -21,7 +21,8 @@ record SourceTable(char kind, boolean readable, boolean ownedOrSuperuser, boolea
                          WHEN 'f' THEN true
                          WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)
                          WHEN 'd' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
-                         ELSE false END
+                         ELSE false END,
+                       c.relpersistence = 'u'
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ? AND c.relname = ?""")) {
             ps.setString(1, name.schema());
@@ -30,7 +31,8 @@ record SourceTable(char kind, boolean readable, boolean ownedOrSuperuser, boolea
                 if (!rs.next()) {
                     return null;
                 }
-                return new SourceTable(rs.getString(1).charAt(0), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4));
+                return new SourceTable(rs.getString(1).charAt(0), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4),
+                        rs.getBoolean(5));
             }
         }
     }
@@ -48,16 +50,5 @@ record SourceTable(char kind, boolean readable, boolean ownedOrSuperuser, boolea
                 return rs.next() ? Optional.of(new QualifiedName(rs.getString(1), rs.getString(2))) : Optional.empty();
             }
         }
-    }
-
-    String kindName() {
-        return switch (kind) {
-            case 'p' -> "a partitioned table (migrate its partitions one by one)";
-            case 'v' -> "a view";
-            case 'm' -> "a materialized view";
-            case 'f' -> "a foreign table";
-            case 'S' -> "a sequence";
-            default -> "not an ordinary table";
-        };
     }
 }

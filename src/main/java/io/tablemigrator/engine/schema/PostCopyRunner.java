@@ -4,14 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.tablemigrator.engine.MigrationError;
+import io.tablemigrator.engine.ParallelRunner;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.PgErrors;
 
@@ -72,47 +67,23 @@ public final class PostCopyRunner {
         if (group.isEmpty()) {
             return;
         }
-        ConcurrentLinkedQueue<PostCopyStep> queue = new ConcurrentLinkedQueue<>(group);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread thread = new Thread(r, "indexing");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> futures = new java.util.ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                futures.add(pool.submit(() -> work(target, queue, failure)));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MigrationError("IndexingInterrupted", "Indexing was interrupted; run again to finish it.", e);
-        } catch (ExecutionException e) {
-            failure.compareAndSet(null, new IllegalStateException(e.getCause()));
-        } finally {
-            pool.shutdownNow();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
+        try (ParallelRunner runner = new ParallelRunner(workers, "indexing")) {
+            group.forEach(step -> runner.submit(() -> run(target, step)));
+            runner.awaitAll();
+        } catch (MigrationError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("indexing failed: " + e.getMessage(), e);
         }
     }
 
-    /** A worker: one connection, steps from the shared queue until it is empty or another worker failed. */
-    private static void work(Database target, ConcurrentLinkedQueue<PostCopyStep> queue,
-                             AtomicReference<RuntimeException> failure) {
+    /** One step on a connection of its own. */
+    public static void run(Database target, PostCopyStep step) {
         try (Connection c = target.connect()) {
-            PostCopyStep step;
-            while (failure.get() == null && (step = queue.poll()) != null) {
-                run(c, step);
-            }
-        } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
+            run(c, step);
         } catch (SQLException e) {
-            failure.compareAndSet(null, new MigrationError("TargetUnreachable", "Lost the target connection while"
-                    + " indexing: " + PgErrors.firstLine(e) + ".", e));
+            throw new MigrationError("TargetUnreachable", "Lost the target connection while indexing: "
+                    + PgErrors.firstLine(e) + ".", e);
         }
     }
 }

@@ -1,0 +1,95 @@
+package io.tablemigrator.engine.preflight;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.tablemigrator.engine.MigrationError;
+import io.tablemigrator.engine.MigrationPlan;
+import io.tablemigrator.engine.db.Database;
+import io.tablemigrator.testing.PgServer;
+import io.tablemigrator.testing.Plans;
+import io.tablemigrator.testing.TestDb;
+
+/** Each thing preflight refuses, with the sentence a user gets: the cause, where, and the fix. */
+class PreflightTest {
+    private final TestDb source = PgServer.pg14().newDatabase("pre_src");
+    private final TestDb target = PgServer.pg17().newDatabase("pre_tgt");
+
+    private static void check(MigrationPlan plan) {
+        new Preflight(plan, new Database("source", plan.source()), new Database("target", plan.target())).check(Set.of());
+    }
+
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ?> refused(MigrationPlan plan, String reason) {
+        return assertThatThrownBy(() -> check(plan)).isInstanceOf(MigrationError.class)
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((MigrationError) e).reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void aMissingTableIsNamedWithTheNameThatExists() {
+        source.execute("CREATE TABLE \"Orders\" (id int PRIMARY KEY)");
+        refused(Plans.plan("p", source, target, "tables: [{name: orders}]"), "SourceTableNotFound")
+                .hasMessageContaining("Source table public.orders (spec.tables[0]) does not exist")
+                .hasMessageContaining("Did you mean public.\"Orders\"?");
+    }
+
+    @Test
+    void aTableWithoutReplicaIdentityGetsTheAlterTableThatFixesIt() {
+        source.execute("CREATE SCHEMA \"Big Data\"; CREATE TABLE \"Big Data\".\"Click Log\" (at timestamptz)");
+        refused(Plans.plan("p", source, target, "tables: [{schema: Big Data, name: Click Log}]"), "NoReplicaIdentity")
+                .hasMessageContaining("ALTER TABLE \"Big Data\".\"Click Log\" REPLICA IDENTITY FULL;");
+        check(Plans.plan("p", source, target, "mode: Offline\ntables: [{schema: Big Data, name: Click Log}]"));
+    }
+
+    @Test
+    void aPartitionedTableIsRefused() {
+        source.execute("CREATE TABLE m (id int, at date) PARTITION BY RANGE (at)");
+        refused(Plans.plan("p", source, target, "tables: [{name: m}]"), "SourceTableUnsupported")
+                .hasMessageContaining("partitioned").hasMessageContaining("spec.tables[0]");
+    }
+
+    @Test
+    void anUnloggedTableIsRefusedOnlineOnly() {
+        source.execute("CREATE UNLOGGED TABLE cache (id int PRIMARY KEY)");
+        refused(Plans.plan("p", source, target, "tables: [{name: cache}]"), "UnloggedTable")
+                .hasMessageContaining("ALTER TABLE \"public\".\"cache\" SET LOGGED;");
+        check(Plans.plan("p", source, target, "mode: Offline\ntables: [{name: cache}]"));
+    }
+
+    @Test
+    void aUserWithoutTheReplicationPrivilegeOrOwnershipIsToldWhatToGrant() {
+        String user = source.name() + "_reader";
+        source.execute("CREATE TABLE t (id int PRIMARY KEY); CREATE ROLE " + user + " LOGIN; GRANT SELECT ON t TO " + user);
+        String spec = "tables: [{name: t}]";
+        MigrationPlan plan = Plans.plan("p", source, target, spec);
+        MigrationPlan asReader = new MigrationPlan(plan.id(), plan.mode(),
+                io.tablemigrator.engine.db.PgUrl.parse(source.url(user, null)), plan.target(), plan.tables(),
+                plan.parallelism(), plan.cutoverPolicy(), plan.maxLagBytes(), plan.cutoverTimeout(),
+                plan.sourceAfterCutover(), plan.validation());
+        refused(asReader, "SourcePermissionDenied")
+                .hasMessageContaining("does not own source table public.t")
+                .hasMessageContaining("ALTER ROLE \"" + user + "\" WITH REPLICATION;")
+                .hasMessageContaining("GRANT CREATE ON DATABASE");
+    }
+
+    @Test
+    void aSourceWithoutLogicalWalOrFreeSlotsIsRefusedWithTheSettingsToChange() {
+        TestDb physical = PgServer.pg14WithoutLogicalWal().newDatabase("pre_phys");
+        physical.execute("CREATE TABLE t (id int PRIMARY KEY)");
+        refused(Plans.plan("p", physical, target, "tables: [{name: t}]"), "WalLevelNotLogical")
+                .hasMessageContaining("wal_level = replica; Online mode needs logical")
+                .hasMessageContaining("ALTER SYSTEM SET wal_level = logical")
+                .hasMessageContaining("no free replication slot (max_replication_slots = 0");
+        check(Plans.plan("p", physical, target, "mode: Offline\ntables: [{name: t}]"));
+    }
+
+    @Test
+    void aTargetTableWithRowsIsRefusedByName() {
+        source.execute("CREATE TABLE t (id int PRIMARY KEY)");
+        target.execute("CREATE SCHEMA archive; CREATE TABLE archive.t2 (id int); INSERT INTO archive.t2 VALUES (1)");
+        refused(Plans.plan("p", source, target, "tables: [{name: t, targetSchema: archive, targetName: t2}]"),
+                "TargetTableNotEmpty").hasMessageContaining("Target table archive.t2 already exists and holds rows");
+    }
+}
