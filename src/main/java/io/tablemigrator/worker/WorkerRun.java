@@ -218,7 +218,9 @@ public final class WorkerRun {
         }
     }
 
-    private void terminationMessage(String line) {
+    private void terminationMessage(String text) {
+        // one line: the operator shows it as the reason and message of a condition
+        String line = text.replaceAll("\\s*\\R\\s*", " ").strip();
         System.err.println(line);
         String path = env.get(WorkerEnv.TERMINATION_LOG);
         Path file = Path.of(path == null || path.isBlank() ? DEFAULT_TERMINATION_LOG : path);

@@ -113,6 +113,15 @@ class WorkerRunTest {
     }
 
     @Test
+    void theTerminationMessageIsOneLine() throws IOException {
+        String name = create("multiline", false);
+        run((plan, control, board) -> {
+            throw new MigrationError("PreflightFailed", "Preflight could not query the databases: ERROR: boom\n  Detail: x\n");
+        }, "--namespace", "shop", "--name", name);
+        assertThat(terminationMessage()).isEqualTo("PreflightFailed: Preflight could not query the databases: ERROR: boom Detail: x");
+    }
+
+    @Test
     void aPermanentErrorExitsThree() throws IOException {
         String name = create("permanent", false);
         assertThat(run((plan, control, board) -> {
