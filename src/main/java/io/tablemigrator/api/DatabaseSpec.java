@@ -3,6 +3,7 @@ package io.tablemigrator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where a database is: a libpq URI given inline, or a Secret key holding one. Exactly one of the two. */
@@ -10,6 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "has(self.url) != has(self.urlSecretRef)", message = "set exactly one of url or urlSecretRef")
 public class DatabaseSpec {
 
+    @Size(max = 4096)
     @JsonPropertyDescription("A libpq URI (postgresql://user:pass@host:5432/db?sslmode=require); jdbc:postgresql:// is accepted too.")
     private String url;
 

@@ -30,12 +30,13 @@ public class TableMigrationSpec {
     private MigrationMode mode = MigrationMode.Online;
 
     @Required
-    @Size(min = 1)
+    @Size(min = 1, max = 1000)
     @ValidationRule(value = "self == oldSelf", message = "spec.tables cannot change once created; create a new TableMigration")
     @JsonPropertyDescription("The tables to move; names are literal identifiers, never parsed as SQL.")
     private List<TableSpec> tables = new ArrayList<>();
 
     @Default("")
+    @Size(max = 63)
     @ValidationRule(value = "self == oldSelf", message = "spec.targetSuffix cannot change once created; create a new TableMigration")
     @JsonPropertyDescription("Appended to each table name on the target unless the table sets targetName.")
     private String targetSuffix = "";

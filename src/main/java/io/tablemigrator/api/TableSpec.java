@@ -11,17 +11,20 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TableSpec {
     @Default("public")
+    @Size(max = 63)
     @JsonPropertyDescription("Source schema; default public.")
     private String schema = "public";
 
     @Required
-    @Size(min = 1)
+    @Size(min = 1, max = 63)
     @JsonPropertyDescription("Source table name.")
     private String name;
 
+    @Size(max = 63)
     @JsonPropertyDescription("Target schema; default: the source schema. Created when missing.")
     private String targetSchema;
 
+    @Size(max = 63)
     @JsonPropertyDescription("Target table name; default: name + spec.targetSuffix.")
     private String targetName;
 
