@@ -26,14 +26,7 @@ final class Cleanup {
     static void cancel(MigrationPlan plan, Database source, Database target, CheckpointStore checkpoint) {
         Phase stage = checkpoint.stage();
         if (stage != Phase.Completed) {
-            ReplicationSlots.drop(source, plan.slotName());
-            Publications.drop(source, plan.publicationName());
-            try (Connection c = source.connect()) {
-                new Fence(plan).lift(c);
-            } catch (SQLException e) {
-                throw new MigrationError("SourceUnreachable", "Cannot lift the fence on the source: "
-                        + PgErrors.firstLine(e) + ".", e);
-            }
+            freeSource(plan, source);
             if (stage.ordinal() < Phase.CuttingOver.ordinal()) {
                 MigrationRun.dropTables(target, checkpoint.createdTables());
             }
@@ -47,6 +40,12 @@ final class Cleanup {
      * its disk; a fence blocks the application). The target tables stay for inspection; a new run starts over.
      */
     static void afterPermanentFailure(MigrationPlan plan, Database source, CheckpointStore checkpoint) {
+        freeSource(plan, source);
+        checkpoint.stage(Phase.Failed);
+    }
+
+    /** Nothing of the migration's left holding the source: no slot, no publication, no fence. */
+    private static void freeSource(MigrationPlan plan, Database source) {
         ReplicationSlots.drop(source, plan.slotName());
         Publications.drop(source, plan.publicationName());
         try (Connection c = source.connect()) {
@@ -55,6 +54,5 @@ final class Cleanup {
             throw new MigrationError("SourceUnreachable", "Cannot lift the fence on the source: "
                     + PgErrors.firstLine(e) + ".", e);
         }
-        checkpoint.stage(Phase.Failed);
     }
 }
