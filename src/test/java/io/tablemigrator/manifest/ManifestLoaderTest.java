@@ -159,4 +159,16 @@ class ManifestLoaderTest {
                   tables: [{name: orders}]
                 """)).hasMessageContaining("spec.copy.parallelism");
     }
+
+    @Test
+    void theExamplesUsersCopyAreValid() throws java.io.IOException {
+        var demo = ManifestLoader.load(java.nio.file.Path.of("examples", "demo.yaml"));
+        assertThat(demo.migration().getSpec().getTables()).hasSize(3);
+        // the cluster example, with its Secrets, is also a file the command line can run
+        var dir = java.nio.file.Path.of("examples", "kubernetes");
+        var cluster = ManifestLoader.parse(java.nio.file.Files.readString(dir.resolve("secrets.yaml")) + "\n---\n"
+                + java.nio.file.Files.readString(dir.resolve("tablemigration.yaml")));
+        assertThat(cluster.sourceUrl()).startsWith("postgresql://");
+        assertThat(cluster.targetUrl()).startsWith("postgresql://");
+    }
 }
