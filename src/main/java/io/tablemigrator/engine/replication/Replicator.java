@@ -420,6 +420,7 @@ public final class Replicator implements AutoCloseable {
             // relations are learnt even inside a skipped transaction: later changes refer to them
             Relation known = relationMessages.get(relation.oid());
             if (known == null || !sameShape(known, relation)) {
+                applier.awaitSent(); // the catalog is read on the apply connection
                 relations.put(relation.oid(), catalog.resolve(relation));
                 relationMessages.put(relation.oid(), relation);
             }
