@@ -182,9 +182,9 @@ final class MigrationRun {
         List<CopyTable> tables = sizedTables();
         board.copyStarted();
         List<List<PostCopyStep>> groups = schema().postCopyGroups();
-        try (ParallelRunner runner = new ParallelRunner(plan.parallelism(), "copy")) {
-            SnapshotCopy copy = new SnapshotCopy(source, target, snapshot,
-                    () -> control.stopRequested() || control.cancelRequested());
+        try (ParallelRunner runner = new ParallelRunner(plan.parallelism(), "copy");
+             SnapshotCopy copy = new SnapshotCopy(source, target, snapshot,
+                     () -> control.stopRequested() || control.cancelRequested())) {
             copy.submit(runner, CopyPlanner.plan(tables, plan.parallelism(), splitByBlocks()), table -> {
                 board.tableCopied(table.progress());
                 LOG.infof("%s: %s copied: %,d rows in %.2f s", plan.id(), table.mapping().source().display(),
