@@ -42,6 +42,7 @@ final class MigrateCommand {
             ticker.shutdownNow();
             awaitQuietly(ticker);
             view.finish(board.snapshot());
+            view.stageTimes(board);
             TableMigrationStatus status = board.snapshot();
             status.setPhase(result.phase());
             status.setMessage(result.message());

@@ -1,11 +1,16 @@
 package io.tablemigrator.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
 
+import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.TableMigrationStatus;
 import io.tablemigrator.api.TableStatus;
 import io.tablemigrator.api.ValidationMode;
 import io.tablemigrator.engine.MigrationPlan;
+import io.tablemigrator.engine.StatusBoard;
 
 /**
  * Live progress on stderr: a redrawn block with a bar per table on a terminal, plain timestamped lines otherwise
@@ -44,6 +49,31 @@ abstract class ProgressView {
             out.println("Source writes were blocked for " + status.getCutover().getWritesBlockedMillis()
                     + " ms at cutover (fence LSN " + status.getCutover().getFenceLsn() + ").");
         }
+    }
+
+    /** Where the time of this run went: each stage, and each table's copy (counted from the start of the copy). */
+    void stageTimes(StatusBoard board) {
+        Map<Phase, Duration> times = board.stageTimes();
+        if (times.isEmpty()) {
+            return;
+        }
+        StringJoiner stages = new StringJoiner(", ");
+        Duration total = Duration.ZERO;
+        for (var entry : times.entrySet()) {
+            stages.add(entry.getKey() + " " + seconds(entry.getValue().toNanos()));
+            total = total.plus(entry.getValue());
+        }
+        out.println("Time per stage: " + stages + "; total " + seconds(total.toNanos()));
+        for (StatusBoard.TableProgress table : board.tables()) {
+            if (table.copyNanos() >= 0) {
+                out.println("  " + table.mapping().source().display() + " copied in " + seconds(table.copyNanos())
+                        + " (" + Format.count(table.rowsCopied()) + " rows, " + Format.bytes(table.bytesCopied()) + ")");
+            }
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
     /** The headline: phase, percent, speed. */

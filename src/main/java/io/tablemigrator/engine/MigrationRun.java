@@ -94,7 +94,17 @@ final class MigrationRun {
         checkInterrupt();
         checkpoint.stage(stage);
         board.phase(stage);
-        LOG.infof("%s: %s", plan.id(), stage);
+        logStage(stage);
+    }
+
+    /** One log line per stage, with how long the stage before it took: where the time of a migration goes. */
+    private void logStage(Phase stage) {
+        long previousNanos = board.stageEntered(stage);
+        if (previousNanos < 0) {
+            LOG.infof("%s: %s", plan.id(), stage);
+        } else {
+            LOG.infof("%s: %s (the stage before took %.2f s)", plan.id(), stage, previousNanos / 1e9);
+        }
     }
 
     /**
@@ -118,7 +128,7 @@ final class MigrationRun {
         board.phase(Phase.Completed);
         checkpoint.lastStatus(Json.write(board.snapshot()));
         checkpoint.stage(Phase.Completed);
-        LOG.infof("%s: Completed", plan.id());
+        logStage(Phase.Completed);
         return Outcome.COMPLETED;
     }
 
@@ -201,10 +211,13 @@ final class MigrationRun {
         List<CopyTable> tables = sizedTables();
         board.copyStarted();
         List<List<PostCopyStep>> groups = schema().postCopyGroups();
-        try (ParallelRunner runner = new ParallelRunner(plan.parallelism(), "copy")) {
-            SnapshotCopy copy = new SnapshotCopy(source, target, snapshot,
-                    () -> control.stopRequested() || control.cancelRequested());
+        try (ParallelRunner runner = new ParallelRunner(plan.parallelism(), "copy");
+             SnapshotCopy copy = new SnapshotCopy(source, target, snapshot,
+                     () -> control.stopRequested() || control.cancelRequested())) {
             copy.submit(runner, CopyPlanner.plan(tables, plan.parallelism(), splitByBlocks()), table -> {
+                board.tableCopied(table.progress());
+                LOG.infof("%s: %s copied: %,d rows in %.2f s", plan.id(), table.mapping().source().display(),
+                        table.progress().rowsCopied(), table.progress().copyNanos() / 1e9);
                 table.progress().rowsEstimated(table.progress().rowsCopied());
                 table.progress().phase(Phase.Indexing);
                 groups.get(0).stream().filter(s -> s.table().equals(table.mapping().target()))

@@ -1,8 +1,11 @@
 package io.tablemigrator.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.tablemigrator.api.CutoverStatus;
@@ -29,6 +32,7 @@ public final class StatusBoard {
         private volatile Long sourceRows;
         private volatile Long targetRows;
         private volatile Boolean checksumMatch;
+        private volatile long copyNanos = -1;
 
         TableProgress(TableMapping mapping) {
             this.mapping = mapping;
@@ -55,6 +59,9 @@ public final class StatusBoard {
             this.targetRows = targetRows;
             this.checksumMatch = checksumMatch;
         }
+        /** How long this table's copy took, from the start of the copy phase to its last row; -1 if not copied. */
+        public long copyNanos() { return copyNanos; }
+        void copyNanos(long nanos) { this.copyNanos = nanos; }
         public Long sourceRows() { return sourceRows; }
         public Long targetRows() { return targetRows; }
         public Boolean checksumMatch() { return checksumMatch; }
@@ -66,6 +73,9 @@ public final class StatusBoard {
     private volatile ReplicationStatus replication;
     private final AtomicLong changesApplied = new AtomicLong();
     private volatile CutoverStatus cutover;
+    private final Map<Phase, Long> stageNanos = new EnumMap<>(Phase.class);
+    private Phase currentStage;
+    private long currentStageStartedNanos;
 
     public StatusBoard(List<TableMapping> mappings) {
         mappings.forEach(m -> tables.add(new TableProgress(m)));
@@ -87,6 +97,39 @@ public final class StatusBoard {
 
     public void copyEnded() {
         copyEndedNanos = System.nanoTime();
+    }
+
+    /** A table's last row is on the target: its copy time is kept for {@link TableProgress#copyNanos()}. */
+    public void tableCopied(TableProgress table) {
+        table.copyNanos(System.nanoTime() - copyStartedNanos);
+    }
+
+    /**
+     * The migration entered a stage (of this run): the time spent in the one before is added to that stage's total.
+     * A stage entered more than once (Replicating again after a cutover attempt gave up) adds up.
+     *
+     * @return how long the previous stage took this time, in nanoseconds, or -1 if there was none
+     */
+    public synchronized long stageEntered(Phase stage) {
+        long now = System.nanoTime();
+        long previous = -1;
+        if (currentStage != null) {
+            previous = now - currentStageStartedNanos;
+            stageNanos.merge(currentStage, previous, Long::sum);
+        }
+        currentStage = stage.isTerminal() ? null : stage;
+        currentStageStartedNanos = now;
+        return previous;
+    }
+
+    /** Time spent in each stage so far in this run (the current one up to now), in the order of the stages. */
+    public synchronized Map<Phase, Duration> stageTimes() {
+        Map<Phase, Duration> times = new EnumMap<>(Phase.class);
+        stageNanos.forEach((stage, nanos) -> times.put(stage, Duration.ofNanos(nanos)));
+        if (currentStage != null) {
+            times.merge(currentStage, Duration.ofNanos(System.nanoTime() - currentStageStartedNanos), Duration::plus);
+        }
+        return times;
     }
 
     public void replication(String slotName, String publicationName) {

@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -18,12 +19,20 @@ import io.tablemigrator.engine.db.Sql;
  * The copy phase: every chunk moved by COPY from one exported snapshot (DESIGN.md, invariant 2), over as many
  * parallel streams as the runner has threads. When the last chunk of a table is in, {@code onTableCopied} is called
  * (on a runner thread), so that the table's indexes can be built while other tables still copy.
+ * <p>
+ * Each runner thread keeps its pair of connections (the source one inside the snapshot) from one chunk to the next:
+ * opening two sessions per chunk cost about as much as copying a small chunk. {@link #close()} ends them.
  */
-public final class SnapshotCopy {
+public final class SnapshotCopy implements AutoCloseable {
+    /** One thread's sessions: the source one in a REPEATABLE READ transaction that imported the snapshot. */
+    private record Streams(Connection source, Connection target, ChunkCopier copier) {
+    }
+
     private final Database source;
     private final Database target;
     private final String snapshot;
     private final BooleanSupplier stop;
+    private final Map<Thread, Streams> streams = new ConcurrentHashMap<>();
 
     /**
      * @param snapshot the name of an exported snapshot that stays valid for the whole copy
@@ -51,14 +60,51 @@ public final class SnapshotCopy {
     }
 
     private void copy(CopyChunk chunk, BooleanSupplier giveUp) throws SQLException {
-        try (Connection src = source.connect(); Connection tgt = target.connect()) {
+        Streams mine = streams.get(Thread.currentThread());
+        if (mine == null) {
+            mine = open();
+            streams.put(Thread.currentThread(), mine);
+        }
+        boolean copied = false;
+        try {
+            mine.copier().copy(mine.source(), mine.target(), chunk, giveUp);
+            copied = true;
+        } finally {
+            if (!copied) {
+                // a failed or cancelled COPY may leave either session unusable: the next chunk opens new ones
+                streams.remove(Thread.currentThread());
+                close(mine);
+            }
+        }
+    }
+
+    private Streams open() throws SQLException {
+        Connection src = source.connect();
+        Connection tgt = null;
+        try {
             src.setAutoCommit(false);
             try (Statement st = src.createStatement()) {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 st.execute("SET TRANSACTION SNAPSHOT " + Sql.literal(snapshot));
             }
-            new ChunkCopier().copy(src, tgt, chunk, giveUp);
-            src.commit();
+            tgt = target.connect();
+            return new Streams(src, tgt, new ChunkCopier());
+        } catch (SQLException | RuntimeException e) {
+            Database.closeQuietly(src);
+            Database.closeQuietly(tgt);
+            throw e;
         }
+    }
+
+    private static void close(Streams s) {
+        Database.closeQuietly(s.source());
+        Database.closeQuietly(s.target());
+    }
+
+    /** Ends every thread's sessions (the source transactions only read: closing ends them). */
+    @Override
+    public void close() {
+        streams.values().forEach(SnapshotCopy::close);
+        streams.clear();
     }
 }

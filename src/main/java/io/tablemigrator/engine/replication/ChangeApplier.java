@@ -13,6 +13,10 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import org.postgresql.core.BaseConnection;
@@ -35,6 +39,12 @@ import io.tablemigrator.engine.replication.ApplyStatement.Operation;
  * after (a pgbench transaction's four changes then become four long batches). Changes to one table always keep
  * their source order. Without the replica role a change only joins the run right before it, so order is kept
  * exactly.
+ *
+ * <p>Pipelined: a full queue is handed to a sender thread, which executes it on the target connection while the
+ * replay thread decodes the next changes. Only one hand-over is in flight at a time and the next waits for it, so
+ * the target sees the same statements in the same order in the same transaction as if sent in place; everything
+ * else that touches the connection (truncate, commit, rollback) first waits for the sender. On a two-core machine
+ * this took replay of a pgbench backlog from about the native subscription's speed to well past it.
  */
 public final class ChangeApplier implements AutoCloseable {
     /** Bounds what waits in memory before it is sent (not committed). */
@@ -62,7 +72,17 @@ public final class ChangeApplier implements AutoCloseable {
     private final Map<QualifiedName, Run> lastRunOfTable = new HashMap<>();
     private int pendingRows;
     private long pendingBytes;
-    private long rowsNotFound;
+    private volatile long rowsNotFound;
+    /** Executes handed-over queues, one at a time (see the class comment). */
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "apply-sender");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The hand-over being executed, if any. */
+    private Future<?> inFlight;
+    /** Changes were sent since the last commit or rollback. */
+    private boolean uncommitted;
 
     private ChangeApplier(Connection connection, boolean replicaRole) {
         this.connection = connection;
@@ -173,6 +193,8 @@ public final class ChangeApplier implements AutoCloseable {
     /** Empties the target tables (the source truncated them); RESTART IDENTITY when the source asked for it. */
     public void truncate(List<TargetTable> tables, boolean restartIdentity) {
         flush();
+        awaitSent();
+        uncommitted = true;
         String list = tables.stream().map(t -> t.target().quoted()).distinct().collect(Collectors.joining(", "));
         // no CASCADE: it would reach target tables this migration does not own; the source lists every
         // published table its own cascade emptied
@@ -241,17 +263,41 @@ public final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    /** Sends every queued change to the target (inside the open transaction, not committed). */
+    /**
+     * Hands every queued change over to the sender, which sends it to the target (inside the open transaction, not
+     * committed); first waits for the previous hand-over, and throws what went wrong there.
+     */
     public void flush() {
+        awaitSent();
+        if (runs.isEmpty()) {
+            return;
+        }
+        List<Run> queued = new ArrayList<>(runs);
+        runs.clear();
+        lastRunOfTable.clear();
+        pendingRows = 0;
+        pendingBytes = 0;
+        uncommitted = true;
+        inFlight = sender.submit(() -> queued.forEach(this::execute));
+    }
+
+    /** Waits until everything handed over has been executed on the target; throws what went wrong there. */
+    void awaitSent() {
+        Future<?> sending = inFlight;
+        if (sending == null) {
+            return;
+        }
+        inFlight = null;
         try {
-            for (Run run : runs) {
-                execute(run);
+            sending.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
-        } finally {
-            runs.clear();
-            lastRunOfTable.clear();
-            pendingRows = 0;
-            pendingBytes = 0;
+            throw new IllegalStateException("applying changes failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.tablemigrator.engine.MigrationError("Interrupted", "Replay was interrupted.");
         }
     }
 
@@ -374,9 +420,11 @@ public final class ChangeApplier implements AutoCloseable {
      */
     public void commit(CheckpointStore checkpoint, LogSequenceNumber endLsn) {
         flush();
+        awaitSent();
         try {
             checkpoint.recordApplied(connection, endLsn);
             connection.commit();
+            uncommitted = false;
         } catch (SQLException e) {
             if (ReplicationErrors.isPermissionDenied(e)) {
                 throw new io.tablemigrator.engine.MigrationError("TargetPermissionDenied", "The target user cannot"
@@ -393,8 +441,9 @@ public final class ChangeApplier implements AutoCloseable {
      * idle in a transaction holding back the target's vacuum.
      */
     public void endEmptyTransaction() {
+        awaitSent();
         try {
-            if (pendingRows == 0 && connection.unwrap(BaseConnection.class).getTransactionState()
+            if (pendingRows == 0 && !uncommitted && connection.unwrap(BaseConnection.class).getTransactionState()
                     != TransactionState.IDLE) {
                 connection.rollback();
             }
@@ -410,6 +459,12 @@ public final class ChangeApplier implements AutoCloseable {
         pendingRows = 0;
         pendingBytes = 0;
         try {
+            awaitSent();
+        } catch (RuntimeException e) {
+            // what failed is rolled back with the rest
+        }
+        uncommitted = false;
+        try {
             connection.rollback();
         } catch (SQLException e) {
             // the connection is broken: nothing was committed, which is what a rollback wants
@@ -419,6 +474,7 @@ public final class ChangeApplier implements AutoCloseable {
     @Override
     public void close() {
         rollback();
+        sender.shutdownNow();
         statements.values().forEach(Database::closeQuietly);
         statements.clear();
         setBasedStatements.values().forEach(Database::closeQuietly);

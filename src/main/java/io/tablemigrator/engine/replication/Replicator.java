@@ -63,6 +63,8 @@ public final class Replicator implements AutoCloseable {
     private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How long a stop waits for a half-received source transaction to end before abandoning it. */
     private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    /** When caught up, the source hears of a new confirmed position at once, but not more often than this. */
+    private static final long CAUGHT_UP_FEEDBACK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * @param batchChanges   a target transaction is committed once it holds this many changes ...
@@ -97,6 +99,9 @@ public final class Replicator implements AutoCloseable {
     private LogSequenceNumber appliedLsn;
     /** What the source has been told the target has (never goes back). */
     private LogSequenceNumber confirmedLsn;
+    /** The confirmed position last sent outside the periodic status updates, and when. */
+    private LogSequenceNumber feedbackSentLsn = LogSequenceNumber.INVALID_LSN;
+    private long feedbackSentNanos;
 
     // the source transaction being received
     private boolean inTransaction;
@@ -345,6 +350,7 @@ public final class Replicator implements AutoCloseable {
         if (!inTransaction) {
             finishBatch();
             followServerPosition();
+            feedbackWhenCaughtUp();
         }
         reportStatus(false);
         if (!eager) {
@@ -420,6 +426,7 @@ public final class Replicator implements AutoCloseable {
             // relations are learnt even inside a skipped transaction: later changes refer to them
             Relation known = relationMessages.get(relation.oid());
             if (known == null || !sameShape(known, relation)) {
+                applier.awaitSent(); // the catalog is read on the apply connection
                 relations.put(relation.oid(), catalog.resolve(relation));
                 relationMessages.put(relation.oid(), relation);
             }
@@ -507,6 +514,19 @@ public final class Replicator implements AutoCloseable {
     private void followServerPosition() {
         if (batchEndLsn == null && !inTransaction) {
             confirm(stream.getLastReceiveLSN());
+        }
+    }
+
+    /**
+     * Caught up: the source is told the confirmed position now rather than at the next status interval (up to a
+     * second later), so that its slot releases WAL and shows the real lag as soon as replay has applied everything.
+     */
+    private void feedbackWhenCaughtUp() {
+        long now = System.nanoTime();
+        if (confirmedLsn.asLong() > feedbackSentLsn.asLong() && now - feedbackSentNanos >= CAUGHT_UP_FEEDBACK_NANOS) {
+            sendFeedback(true);
+            feedbackSentLsn = confirmedLsn;
+            feedbackSentNanos = now;
         }
     }
 

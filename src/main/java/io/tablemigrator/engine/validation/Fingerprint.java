@@ -25,7 +25,9 @@ public record Fingerprint(long rows, BigDecimal checksum) {
             throws SQLException {
         String row = "ROW(" + columns.stream().map(Sql::ident).collect(Collectors.joining(", ")) + ")::text COLLATE \"C\"";
         String sql = withChecksum
-                ? "SELECT count(*), coalesce(sum(hashtextextended(" + row + ", 0)::numeric), 0) FROM " + table.quoted()
+                // sum of bigint is exact (a numeric result) and accumulates in 128-bit integers: cheaper than a
+                // numeric addition per row
+                ? "SELECT count(*), coalesce(sum(hashtextextended(" + row + ", 0)), 0) FROM " + table.quoted()
                 : "SELECT count(*), NULL::numeric FROM " + table.quoted();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();

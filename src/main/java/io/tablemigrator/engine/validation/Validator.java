@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,33 +39,40 @@ public final class Validator {
      * @param targetSnapshot the same for the target
      */
     public void validate(Map<TableProgress, CopyColumns> tables, String sourceSnapshot, String targetSnapshot) {
-        List<String> mismatches = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> mismatches = new ArrayList<>();
         boolean checksum = mode == ValidationMode.Checksum;
+        // both sides of every table at once: the source and the target are read in parallel, not one after the other
+        Map<TableProgress, Fingerprint[]> sides = new LinkedHashMap<>();
         try (ParallelRunner runner = new ParallelRunner(parallelism, "validate")) {
             for (var entry : tables.entrySet()) {
                 TableProgress table = entry.getKey();
                 CopyColumns columns = entry.getValue();
-                runner.submit(() -> {
-                    Fingerprint s = fingerprint(source, sourceSnapshot, c -> Fingerprint.of(c, table.mapping().source(),
-                            columns.sourceColumns(), checksum));
-                    Fingerprint t = fingerprint(target, targetSnapshot, c -> Fingerprint.of(c, table.mapping().target(),
-                            columns.targetColumns(), checksum));
-                    Boolean match = checksum ? s.checksum().compareTo(t.checksum()) == 0 : null;
-                    table.validated(s.rows(), t.rows(), match);
-                    if (s.rows() != t.rows()) {
-                        mismatches.add(table.mapping().target().display() + " has " + t.rows() + " rows where source "
-                                + table.mapping().source().display() + " has " + s.rows());
-                    } else if (Boolean.FALSE.equals(match)) {
-                        mismatches.add(table.mapping().target().display() + " has the same number of rows as "
-                                + table.mapping().source().display() + " (" + s.rows() + ") but different contents");
-                    }
-                });
+                Fingerprint[] pair = new Fingerprint[2];
+                sides.put(table, pair);
+                runner.submit(() -> pair[0] = fingerprint(source, sourceSnapshot, c -> Fingerprint.of(c,
+                        table.mapping().source(), columns.sourceColumns(), checksum)));
+                runner.submit(() -> pair[1] = fingerprint(target, targetSnapshot, c -> Fingerprint.of(c,
+                        table.mapping().target(), columns.targetColumns(), checksum)));
             }
             runner.awaitAll();
         } catch (MigrationError e) {
             throw e;
         } catch (Exception e) {
             throw new MigrationError("ValidationError", "Validation could not read the tables: " + e.getMessage(), e);
+        }
+        for (var entry : sides.entrySet()) {
+            TableProgress table = entry.getKey();
+            Fingerprint s = entry.getValue()[0];
+            Fingerprint t = entry.getValue()[1];
+            Boolean match = checksum ? s.checksum().compareTo(t.checksum()) == 0 : null;
+            table.validated(s.rows(), t.rows(), match);
+            if (s.rows() != t.rows()) {
+                mismatches.add(table.mapping().target().display() + " has " + t.rows() + " rows where source "
+                        + table.mapping().source().display() + " has " + s.rows());
+            } else if (Boolean.FALSE.equals(match)) {
+                mismatches.add(table.mapping().target().display() + " has the same number of rows as "
+                        + table.mapping().source().display() + " (" + s.rows() + ") but different contents");
+            }
         }
         if (!mismatches.isEmpty()) {
             throw MigrationError.permanent("ValidationFailed", "Validation failed: " + String.join("; ", mismatches)
