@@ -1,5 +1,7 @@
 package io.tablemigrator;
 
+import java.util.Arrays;
+
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -11,7 +13,11 @@ import jakarta.inject.Inject;
 /**
  * The jar's entry point. The first argument picks the process's one job:
  * {@code operator} reconciles TableMigrations in a cluster, {@code worker} runs one migration's engine inside a
- * Job, and {@code migrate}, {@code approve}, {@code cancel} run the engine from the command line.
+ * Job, and every other command ({@code migrate}, {@code approve}, {@code cancel}, {@code help}) is the command line.
+ * <p>
+ * The command line runs without starting Quarkus: it needs none of the container (no Kubernetes client, no HTTP, no
+ * operator), and starting it would cost every command most of a second, which a person typing {@code approve} or a
+ * migration timed against psql would pay for nothing.
  */
 @QuarkusMain
 public class Main implements QuarkusApplication {
@@ -22,28 +28,22 @@ public class Main implements QuarkusApplication {
     @Inject
     WorkerMain worker;
 
-    @Inject
-    Cli cli;
-
     public static void main(String... args) {
-        boolean operatorMode = args.length > 0 && args[0].equals("operator");
-        if (!operatorMode) {
-            // Only the operator serves HTTP (health probes, metrics); the worker and the command line bind no port,
-            // so that several can run side by side. Runtime configuration, so it must be set before Quarkus starts.
+        String command = args.length == 0 ? "help" : args[0];
+        if (!command.equals("operator") && !command.equals("worker")) {
+            System.exit(Cli.main(command, Arrays.copyOfRange(args, Math.min(1, args.length), args.length)));
+        }
+        if (command.equals("worker")) {
+            // Only the operator serves HTTP (health probes, metrics); a worker binds no port. Runtime configuration,
+            // so it must be set before Quarkus starts.
             System.setProperty("quarkus.http.host-enabled", "false");
-            System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "WARN"));
         }
         Quarkus.run(Main.class, args);
     }
 
     @Override
     public int run(String... args) {
-        String command = args.length == 0 ? "help" : args[0];
-        String[] rest = java.util.Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        return switch (command) {
-            case "operator" -> operator.run();
-            case "worker" -> worker.run(rest);
-            default -> cli.run(command, rest);
-        };
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        return args[0].equals("operator") ? operator.run() : worker.run(rest);
     }
 }

@@ -10,15 +10,13 @@ import io.tablemigrator.engine.PlanBuilder;
 import io.tablemigrator.manifest.ManifestError;
 import io.tablemigrator.manifest.ManifestLoader;
 import io.tablemigrator.manifest.ManifestLoader.Manifest;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The command line: the engine without a cluster. {@code migrate} runs a manifest to the end; {@code approve} and
  * {@code cancel} talk to a migration that runs in another terminal (through its checkpoint on the target).
  * Exit codes: 0 Completed, 1 Failed, 2 unusable input, 130 stopped or cancelled by the user.
  */
-@ApplicationScoped
-public class Cli {
+public final class Cli {
     static final int COMPLETED = 0;
     static final int FAILED = 1;
     static final int UNUSABLE_INPUT = 2;
@@ -36,8 +34,16 @@ public class Cli {
               cancel -f FILE                        cancel a migration: drop its slot, publication, fence and
                                                     unfinished target tables (stops it if it is running)
 
+            options: --verbose   the engine's log on stderr too (each stage and how long the one before took)
+
             exit codes: 0 Completed, 1 Failed, 2 unusable input (the message names the field), 130 interrupted
             """;
+
+    /** The command line's entry point, from {@link io.tablemigrator.Main}: returns the exit code. */
+    public static int main(String command, String... args) {
+        CliLogging.configure(java.util.Arrays.asList(args).contains("--verbose"));
+        return new Cli().run(command, args);
+    }
 
     public int run(String command, String... args) {
         if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
@@ -93,6 +99,9 @@ public class Cli {
                         file = Path.of(rest.remove(0));
                     }
                     case "--approve-cutover" -> approve = true;
+                    case "--verbose" -> {
+                        // read by main(), before anything logs
+                    }
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }

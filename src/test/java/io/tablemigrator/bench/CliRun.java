@@ -56,7 +56,7 @@ final class CliRun implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(JVM_OPTIONS);
-        cmd.addAll(List.of("-Dquarkus.log.level=INFO", "-jar", JAR.toString(), command, "-f", manifest.toString()));
+        cmd.addAll(List.of("-jar", JAR.toString(), command, "-f", manifest.toString(), "--verbose"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         long started = System.nanoTime();
         Process p;

@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  * Which of the two goes first alternates between repetitions.
  */
 final class OnlineFigure {
-    private static final Pattern REPLICATING = Pattern.compile("MigrationRun\\] \\S+: Replicating\\b");
-    private static final Pattern PREPARING = Pattern.compile("MigrationRun\\] \\S+: Preparing\\b");
-    private static final Pattern CUTTING_OVER = Pattern.compile("MigrationRun\\] \\S+: CuttingOver\\b");
+    private static final Pattern REPLICATING = Pattern.compile(" INFO \\S+: Replicating\\b");
+    private static final Pattern PREPARING = Pattern.compile(" INFO \\S+: Preparing\\b");
+    private static final Pattern CUTTING_OVER = Pattern.compile(" INFO \\S+: CuttingOver\\b");
     private static final List<String> TABLES = List.of("pgbench_accounts", "pgbench_branches", "pgbench_tellers",
             "pgbench_history");
     private static final String SOURCE_DB = "online_src";

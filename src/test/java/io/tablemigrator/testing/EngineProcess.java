@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code migrate}, {@code approve} or {@code cancel} run as a separate process ({@link CliMain}), with its output
+ * {@code migrate}, {@code approve} or {@code cancel} run as a separate process (the jar's own entry point, {@link io.tablemigrator.Main}), with its output
  * in files: a test can kill it with SIGKILL, interrupt it with SIGINT, and read what it printed.
  */
 public final class EngineProcess {
@@ -24,7 +24,7 @@ public final class EngineProcess {
 
     public static EngineProcess start(String command, Path manifest, String... options) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), CliMain.class.getName(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), io.tablemigrator.Main.class.getName(),
                 command, "-f", manifest.toString()));
         cmd.addAll(List.of(options));
         Path out = Files.createTempFile("engine", ".out");
