@@ -111,7 +111,7 @@ final class CliControl implements MigrationControl, AutoCloseable {
         reader.start();
     }
 
-    private void poll() {
+    private synchronized void poll() {
         long now = System.currentTimeMillis();
         if (now - lastPoll < POLL_MILLIS) {
             return;
