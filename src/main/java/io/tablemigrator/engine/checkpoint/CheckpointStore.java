@@ -26,20 +26,28 @@ public final class CheckpointStore implements AutoCloseable {
     public static final String SCHEMA = "tablemigrator";
     private static final String TABLE = SCHEMA + ".migrations";
 
-    private final Database target;
     private final String id;
-    private Connection lockConnection;
+    /**
+     * One session for the store's life: its reads and writes (a migration makes dozens, and a connection costs
+     * more than the query), and the migration's advisory lock, which lives as long as the session does.
+     */
+    private final Connection session;
 
-    private CheckpointStore(Database target, String id) {
-        this.target = target;
+    private CheckpointStore(Connection session, String id) {
+        this.session = session;
         this.id = id;
     }
 
     /** Opens the checkpoint of a migration, creating the bookkeeping table and the row when missing. */
     public static CheckpointStore open(Database target, String id) {
-        CheckpointStore store = new CheckpointStore(target, id);
-        store.ensure();
-        return store;
+        CheckpointStore store = new CheckpointStore(target.connect(), id);
+        try {
+            store.ensure();
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     public String id() {
@@ -47,7 +55,8 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     private void ensure() {
-        try (Connection c = target.connect(); Statement st = c.createStatement()) {
+        Connection c = session;
+        try (Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
             st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
                     + " id text PRIMARY KEY,"
@@ -102,21 +111,13 @@ public final class CheckpointStore implements AutoCloseable {
                 + " s after it was asked to cancel; stop that process, then cancel again.");
     }
 
-    private boolean tryLock() {
-        try {
-            Connection c = target.connect();
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
-                ps.setString(1, "tablemigrator:" + id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        Database.closeQuietly(c);
-                        return false;
-                    }
-                }
+    private synchronized boolean tryLock() {
+        try (PreparedStatement ps = session.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, "tablemigrator:" + id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
-            lockConnection = c;
-            return true;
         } catch (SQLException e) {
             throw new MigrationError("TargetUnreachable", "Cannot lock migration " + id + " on the target: "
                     + e.getMessage(), e);
@@ -124,9 +125,8 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     /** False once the migration was cancelled (its row deleted), for instance by the process that ran it. */
-    public boolean exists() {
-        try (Connection c = target.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE id = ?")) {
+    public synchronized boolean exists() {
+        try (PreparedStatement ps = session.prepareStatement("SELECT 1 FROM " + TABLE + " WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -232,9 +232,8 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     /** Forgets the migration entirely (after a cancel): a new run starts from nothing. */
-    public void delete() {
-        try (Connection c = target.connect();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ?")) {
+    public synchronized void delete() {
+        try (PreparedStatement ps = session.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ?")) {
             ps.setString(1, id);
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -242,9 +241,8 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    private String readString(String column) {
-        try (Connection c = target.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT " + column + "::text FROM " + TABLE + " WHERE id = ?")) {
+    private synchronized String readString(String column) {
+        try (PreparedStatement ps = session.prepareStatement("SELECT " + column + "::text FROM " + TABLE + " WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -257,10 +255,9 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    private void update(String assignment, String value) {
-        try (Connection c = target.connect();
-             PreparedStatement ps = c.prepareStatement(
-                     "UPDATE " + TABLE + " SET " + assignment + ", updated_at = now() WHERE id = ?")) {
+    private synchronized void update(String assignment, String value) {
+        try (PreparedStatement ps = session.prepareStatement(
+                "UPDATE " + TABLE + " SET " + assignment + ", updated_at = now() WHERE id = ?")) {
             int i = 1;
             if (value != null) {
                 ps.setString(i++, value);
@@ -274,9 +271,9 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
+    /** Ends the session, and with it the lock. */
     @Override
     public void close() {
-        Database.closeQuietly(lockConnection);
-        lockConnection = null;
+        Database.closeQuietly(session);
     }
 }
