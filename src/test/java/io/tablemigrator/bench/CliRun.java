@@ -125,11 +125,8 @@ final class CliRun implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 return; // gone, or no /proc on this system
             }
-            try {
-                Thread.sleep(RSS_SAMPLE_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
+            // the sampling period; nothing waits on it
+            java.util.concurrent.locks.LockSupport.parkNanos(RSS_SAMPLE_MILLIS * 1_000_000L);
         }
     }
 

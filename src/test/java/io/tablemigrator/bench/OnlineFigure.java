@@ -283,7 +283,8 @@ final class OnlineFigure {
             Path logPrefix = dir.resolve("pgbench-cutover-" + rep);
             long loadStart = System.nanoTime();
             WriteLoad load = WriteLoad.start(servers, SOURCE_DB, CUTOVER_RATE, CUTOVER_LOAD_SECONDS, data.scale, logPrefix);
-            Thread.sleep(APPROVE_AFTER_SECONDS * 1000L);
+            // the load runs this long at its rate before the cutover is approved: a pause by design, not a wait
+            java.util.concurrent.locks.LockSupport.parkNanos(APPROVE_AFTER_SECONDS * 1_000_000_000L);
             try (CliRun approve = CliRun.start("approve", manifest, dir.resolve("online-" + rep + "-3-approve.log"))) {
                 approve.awaitSuccess(Duration.ofMinutes(1));
             }
@@ -310,15 +311,13 @@ final class OnlineFigure {
     }
 
     /** Polls every 10 ms; returns System.nanoTime() of the poll that saw it done. */
-    private static long pollUntil(Duration timeout, String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (check.done()) {
-                return System.nanoTime();
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("gave up waiting for " + what + " after " + timeout);
+    private static long pollUntil(Duration timeout, String what, Check check) {
+        long[] seen = new long[1];
+        org.awaitility.Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
+            seen[0] = System.nanoTime();
+            return check.done();
+        });
+        return seen[0];
     }
 
     private static double last(List<Double> values) {
