@@ -1,7 +1,5 @@
 package io.tablemigrator.cli;
 
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -29,7 +27,7 @@ final class CliLogging {
         stderr.setFormatter(new Formatter() {
             @Override
             public String format(LogRecord record) {
-                String line = LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + record.getLevel() + " "
+                String line = Format.clock() + " " + record.getLevel() + " "
                         + formatMessage(record) + System.lineSeparator();
                 return record.getThrown() == null ? line : line + "  caused by: " + record.getThrown() + System.lineSeparator();
             }

@@ -23,6 +23,13 @@ final class Format {
         return String.format("%.1f %s", v, units[u]);
     }
 
+    private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    /** The time of day for log and progress lines (LocalTime's own form drops ":00" seconds). */
+    static String clock() {
+        return java.time.LocalTime.now().format(CLOCK);
+    }
+
     static String duration(long seconds) {
         return seconds >= 3600 ? String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
                 : String.format("%d:%02d", seconds / 60, seconds % 60);

@@ -1,7 +1,5 @@
 package io.tablemigrator.cli;
 
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 
 import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.TableMigrationStatus;
@@ -45,7 +43,7 @@ final class PlainProgress extends ProgressView {
 
     @Override
     synchronized void note(String line) {
-        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
+        out.println(Format.clock() + " " + line);
     }
 
     @Override
