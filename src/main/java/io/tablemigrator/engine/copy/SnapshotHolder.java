@@ -33,13 +33,9 @@ public final class SnapshotHolder implements AutoCloseable {
             }
         } catch (SQLException e) {
             Database.closeQuietly(c);
-            throw new MigrationError(capitalized(db.side()) + "Unreachable", "Cannot take a snapshot of the " + db.side()
+            throw new MigrationError(PgErrors.reasonPrefix(db.side()) + "Unreachable", "Cannot take a snapshot of the " + db.side()
                     + ": " + PgErrors.firstLine(e) + ".", e);
         }
-    }
-
-    private static String capitalized(String side) {
-        return Character.toUpperCase(side.charAt(0)) + side.substring(1);
     }
 
     /** The snapshot's name, for SET TRANSACTION SNAPSHOT. */

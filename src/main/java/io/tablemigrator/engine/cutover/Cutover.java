@@ -2,8 +2,6 @@ package io.tablemigrator.engine.cutover;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,7 +16,6 @@ import io.tablemigrator.engine.StatusBoard;
 import io.tablemigrator.engine.copy.SnapshotHolder;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.PgErrors;
-import io.tablemigrator.engine.db.Sql;
 import io.tablemigrator.engine.replication.Replicator;
 
 /**
@@ -114,11 +111,8 @@ public final class Cutover {
     }
 
     private LogSequenceNumber fencePointNow() {
-        try (Connection c = source.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_logical_emit_message(false, 'tablemigrator', "
-                     + Sql.literal("cutover " + plan.id()) + ")::text")) {
-            rs.next();
-            return LogSequenceNumber.valueOf(rs.getString(1));
+        try (Connection c = source.connect()) {
+            return WriteBlock.markFencePoint(c, plan.id());
         } catch (SQLException e) {
             throw new MigrationError("SourceUnreachable", "Cannot mark the fence point on the source: "
                     + PgErrors.firstLine(e) + ".", e);

@@ -11,6 +11,7 @@ import org.postgresql.replication.LogSequenceNumber;
 import io.tablemigrator.engine.MigrationPlan;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.Sql;
+import io.tablemigrator.engine.replication.Replicator;
 
 /**
  * The cutover's short write block: one source transaction holding LOCK TABLE ... IN EXCLUSIVE MODE on every migrated
@@ -52,9 +53,18 @@ final class WriteBlock implements AutoCloseable {
      * comes before it in the replication stream, so the replay has drained once it has passed this point.
      */
     LogSequenceNumber fenceLsn(String migrationId) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_logical_emit_message(false, 'tablemigrator', "
-                     + Sql.literal("cutover " + migrationId) + ")::text")) {
+        return markFencePoint(connection, migrationId);
+    }
+
+    /**
+     * Writes the cutover's logical decoding message (non-transactional, so it is in the WAL at once) and returns its
+     * LSN; replay recognises it by {@link Replicator#FENCE_MESSAGE_PREFIX}.
+     */
+    static LogSequenceNumber markFencePoint(Connection source, String migrationId) throws SQLException {
+        try (Statement st = source.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_logical_emit_message(false, "
+                     + Sql.literal(Replicator.FENCE_MESSAGE_PREFIX) + ", " + Sql.literal("cutover " + migrationId)
+                     + ")::text")) {
             rs.next();
             return LogSequenceNumber.valueOf(rs.getString(1));
         }

@@ -13,15 +13,15 @@ public final class PgErrors {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String where = "the " + side + " database " + url.redacted();
         return switch (state) {
-            case "08001", "08006", "08004" -> new MigrationError(capitalize(side) + "Unreachable",
+            case "08001", "08006", "08004" -> new MigrationError(reasonPrefix(side) + "Unreachable",
                     "Cannot connect to " + where + ": " + firstLine(e)
                             + ". Check the host, port and network policy, and that the server is running.", e);
-            case "28P01", "28000" -> new MigrationError(capitalize(side) + "AuthenticationFailed",
+            case "28P01", "28000" -> new MigrationError(reasonPrefix(side) + "AuthenticationFailed",
                     "The " + side + " database refused user " + url.user() + " (" + firstLine(e)
                             + "). Check the user and password in spec." + side + " and pg_hba.conf.", e);
-            case "3D000" -> new MigrationError(capitalize(side) + "DatabaseMissing",
+            case "3D000" -> new MigrationError(reasonPrefix(side) + "DatabaseMissing",
                     "The database of " + where + " does not exist. Fix the database name in spec." + side + ".", e);
-            default -> new MigrationError(capitalize(side) + "Unreachable",
+            default -> new MigrationError(reasonPrefix(side) + "Unreachable",
                     "Cannot connect to " + where + ": " + firstLine(e) + ".", e);
         };
     }
@@ -34,7 +34,8 @@ public final class PgErrors {
         return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
     }
 
-    private static String capitalize(String side) {
+    /** "Source" or "Target": how a side starts the reason of its errors (SourceUnreachable, TargetUnreachable). */
+    public static String reasonPrefix(String side) {
         return Character.toUpperCase(side.charAt(0)) + side.substring(1);
     }
 }
