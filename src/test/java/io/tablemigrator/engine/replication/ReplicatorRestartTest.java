@@ -60,7 +60,9 @@ class ReplicatorRestartTest {
 
     @Test
     void aCrashAfterATargetCommitDoesNotApplyTheResentTransactionsTwice() {
-        try (ReplicationFixture f = backlog("crash", 2_000)) {
+        // a backlog far longer than one stop-check interval of replay: were replay to catch up before the kill, it
+        // would rightly confirm the server's position, and there would be no unconfirmed commit to test
+        try (ReplicationFixture f = backlog("crash", 20_000)) {
             LogSequenceNumber fence = f.emitFence();
             Replicator first = f.startReplicator(SMALL_BATCHES);
             try {
