@@ -22,6 +22,7 @@ import sun.misc.Signal;
  */
 final class CliControl implements MigrationControl, AutoCloseable {
     private static final long POLL_MILLIS = 2_000;
+    private static final long SECOND_PRESS_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final MigrationPlan plan;
     private final java.nio.file.Path manifest;
@@ -30,6 +31,7 @@ final class CliControl implements MigrationControl, AutoCloseable {
     private final AtomicInteger interrupts = new AtomicInteger();
     private final AtomicBoolean approved;
     private final AtomicBoolean promptShown = new AtomicBoolean();
+    private volatile long firstInterruptNanos;
     private volatile boolean remoteCancel;
     private volatile long lastPoll;
     private CheckpointStore checkpoint;
@@ -46,18 +48,30 @@ final class CliControl implements MigrationControl, AutoCloseable {
     /** Ctrl-C (SIGINT) and SIGTERM stop the migration instead of killing the process; a second Ctrl-C cancels. */
     void listenForSignals() {
         Signal.handle(new Signal("INT"), s -> interrupted());
-        Signal.handle(new Signal("TERM"), s -> interrupts.compareAndSet(0, 1));
+        Signal.handle(new Signal("TERM"), s -> {
+            if (interrupts.compareAndSet(0, 1)) {
+                firstInterruptNanos = System.nanoTime() - SECOND_PRESS_WINDOW_NANOS;
+            }
+        });
     }
 
     private void interrupted() {
         int n = interrupts.incrementAndGet();
-        view.note(n == 1 ? "stopping at the next safe point (Ctrl-C again to cancel the migration)"
+        if (n == 1) {
+            firstInterruptNanos = System.nanoTime();
+        }
+        view.note(n == 1 ? "stopping at the next safe point (Ctrl-C again within a second to cancel the migration)"
                 : "cancelling: removing the slot, publication, fence and unfinished target tables");
     }
 
+    /**
+     * A first Ctrl-C stops once the window for a second press has passed: a double press must cancel even when the
+     * engine looks for a stop between the two presses (it does every 100 ms), since a stop keeps the slot.
+     */
     @Override
     public boolean stopRequested() {
-        return interrupts.get() >= 1;
+        int n = interrupts.get();
+        return n >= 2 || (n == 1 && System.nanoTime() - firstInterruptNanos >= SECOND_PRESS_WINDOW_NANOS);
     }
 
     @Override

@@ -69,6 +69,11 @@ final class MigrateCommand {
     private Result execute(StatusBoard board, CliControl control) {
         try {
             Outcome outcome = new Migration(plan, control, board).run();
+            if (outcome == Outcome.STOPPED && control.cancelRequested()) {
+                // Ctrl-C again while the first one was still stopping the run
+                Migration.cancel(plan);
+                outcome = Outcome.CANCELLED;
+            }
             return switch (outcome) {
                 case COMPLETED -> new Result(Phase.Completed, "Completed: every table moved and validated"
                         + (plan.mode() == io.tablemigrator.api.MigrationMode.Online ? ", cut over at "

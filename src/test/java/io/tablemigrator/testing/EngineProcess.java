@@ -52,9 +52,9 @@ public final class EngineProcess {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGINT, as Ctrl-C sends it. */
+    /** SIGINT, as Ctrl-C sends it (the shell's own kill: a minimal machine may have no kill program). */
     public void interrupt() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+        new ProcessBuilder("sh", "-c", "kill -INT " + process.pid()).start().waitFor();
     }
 
     /** Waits for the end and returns the exit code. */

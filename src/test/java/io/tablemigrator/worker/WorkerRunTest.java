@@ -159,7 +159,7 @@ class WorkerRunTest {
     void stopRequestStopsTheEngineAndExitsNonZeroSoThatTheJobDoesNotCountItDone() throws Exception {
         String name = create("stop", false);
         WorkerRun run = new WorkerRun(client, runner((plan, control, board) -> {
-            await().atMost(Duration.ofSeconds(10)).until(control::stopRequested);
+            await().atMost(Duration.ofSeconds(30)).until(control::stopRequested);
             return Outcome.STOPPED;
         }), WorkerEnv.of(env), Duration.ofMillis(50), new String[] {"--namespace", "shop", "--name", name});
         CompletableFuture<Integer> code = CompletableFuture.supplyAsync(run::execute);
@@ -172,11 +172,11 @@ class WorkerRunTest {
         String name = create("approve", true);
         CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> run((plan, control, board) -> {
             board.phase(Phase.Replicating);
-            await().atMost(Duration.ofSeconds(10)).until(control::cutoverApproved);
+            await().atMost(Duration.ofSeconds(30)).until(control::cutoverApproved);
             board.phase(Phase.Completed);
             return Outcome.COMPLETED;
         }, "--namespace", "shop", "--name", name));
-        await().atMost(Duration.ofSeconds(10)).until(() -> get(name).getStatus() != null
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(name).getStatus() != null
                 && get(name).getStatus().getTables().get(0).getPhase() == Phase.Replicating);
         client.resources(TableMigration.class).inNamespace("shop").withName(name).edit(m -> {
             m.getSpec().getCutover().setApproved(true);
@@ -186,7 +186,7 @@ class WorkerRunTest {
 
         String paused = create("pause", false);
         CompletableFuture<Integer> stopped = CompletableFuture.supplyAsync(() -> run((plan, control, board) -> {
-            await().atMost(Duration.ofSeconds(10)).until(control::stopRequested);
+            await().atMost(Duration.ofSeconds(30)).until(control::stopRequested);
             return Outcome.STOPPED;
         }, "--namespace", "shop", "--name", paused));
         client.resources(TableMigration.class).inNamespace("shop").withName(paused).edit(m -> {

@@ -107,41 +107,59 @@ public final class ReplicationSlots {
     public static void drop(Database source, String slot, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         try (Connection c = source.connect()) {
-            while (true) {
-                Integer activePid = activePid(c, slot);
-                if (activePid == null) {
-                    return; // no such slot
-                }
-                if (activePid != 0) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                        ps.setInt(1, activePid);
-                        ps.execute();
-                    }
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-                        ps.setString(1, slot);
-                        ps.execute();
+            while (releaseHolder(c, slot, deadline, wait)) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                    ps.setString(1, slot);
+                    ps.execute();
+                    return;
+                } catch (SQLException e) {
+                    // 42704: dropped meanwhile; 55006: a walsender took it again between the two statements
+                    if ("42704".equals(e.getSQLState())) {
                         return;
-                    } catch (SQLException e) {
-                        // 42704: dropped meanwhile; 55006: a walsender took it again between the two statements
-                        if ("42704".equals(e.getSQLState())) {
-                            return;
-                        }
-                        if (!"55006".equals(e.getSQLState())) {
-                            throw e;
-                        }
+                    }
+                    if (!"55006".equals(e.getSQLState())) {
+                        throw e;
                     }
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new MigrationError("ReplicationSlotInUse", "Cannot drop the replication slot " + slot
-                            + ": process " + activePid + " still holds it after " + wait.toSeconds() + " s. Stop"
-                            + " that process (SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots), then"
-                            + " run again.");
-                }
-                pause(); // a terminated walsender takes a few milliseconds to release the slot
             }
         } catch (SQLException e) {
             throw sourceQuery(slot, e);
+        }
+    }
+
+    /**
+     * Frees the slot for this process: a walsender still holding it belongs to a run of the same migration that
+     * died (its replication connection not yet noticed as gone, as after a node failure, until
+     * wal_sender_timeout) and is terminated. Only the holder of the migration's lock may call this.
+     */
+    public static void takeOver(Database source, String slot, Duration wait) {
+        try (Connection c = source.connect()) {
+            releaseHolder(c, slot, System.nanoTime() + wait.toNanos(), wait);
+        } catch (SQLException e) {
+            throw sourceQuery(slot, e);
+        }
+    }
+
+    /** Terminates whoever holds the slot and waits until it is free; false when there is no such slot. */
+    private static boolean releaseHolder(Connection c, String slot, long deadline, Duration wait) throws SQLException {
+        while (true) {
+            Integer activePid = activePid(c, slot);
+            if (activePid == null) {
+                return false;
+            }
+            if (activePid == 0) {
+                return true;
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
+                ps.setInt(1, activePid);
+                ps.execute();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new MigrationError("ReplicationSlotInUse", "The replication slot " + slot + " is still held by"
+                        + " process " + activePid + " after " + wait.toSeconds() + " s. Stop that process (SELECT"
+                        + " pg_terminate_backend(active_pid) FROM pg_replication_slots), then run again.");
+            }
+            pause(); // a terminated walsender takes a few milliseconds to release the slot
         }
     }
 

@@ -63,6 +63,8 @@ public final class Replicator implements AutoCloseable {
     private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** How long a stop waits for a half-received source transaction to end before abandoning it. */
     private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    /** How long replay waits for the walsender of a dead earlier run to let go of the slot. */
+    private static final Duration SLOT_TAKEOVER_WAIT = Duration.ofSeconds(30);
     /** When caught up, the source hears of a new confirmed position at once, but not more often than this. */
     private static final long CAUGHT_UP_FEEDBACK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -157,6 +159,7 @@ public final class Replicator implements AutoCloseable {
                 + " checkpoint, so replay cannot start. Cancel the migration and start it again."));
         LogSequenceNumber applied = checkpoint.appliedLsn().orElse(LogSequenceNumber.INVALID_LSN);
         LogSequenceNumber start = max(consistent, applied);
+        ReplicationSlots.takeOver(source, plan.slotName(), SLOT_TAKEOVER_WAIT);
         LogSequenceNumber slotConfirmed = ReplicationSlots.confirmedFlushLsn(source, plan.slotName())
                 .orElseThrow(() -> ReplicationErrors.slotMissing(plan.slotName()));
         ChangeApplier applier = ChangeApplier.open(target);

@@ -74,7 +74,7 @@ class FenceTest {
                     throw new RuntimeException(e);
                 }
             });
-            org.awaitility.Awaitility.await().until(() -> "Lock".equals(db.queryValue(
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "Lock".equals(db.queryValue(
                     "SELECT wait_event_type FROM pg_stat_activity WHERE usename = '" + writer() + "' AND state = 'active'")));
             assertThat(writer).isNotDone();
             block.releaseFenced(new Fence(plan));

@@ -3,6 +3,7 @@ package io.tablemigrator.engine.replication;
 import static io.tablemigrator.engine.replication.ReplicationFixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,10 @@ class ReplicatorRestartTest {
             }
             long logRows = f.targetDb.count("log");
             assertThat(logRows).isBetween(1000L, 19_999L);
-            assertThat(f.checkpoint.appliedLsn()).contains(appliedAtStop);
+            // the checkpoint holds the last commit with changes; source transactions without any (autovacuum's, on
+            // PostgreSQL 14) may have moved the applied position on since, with nothing to write
+            assertThat(f.checkpoint.appliedLsn()).hasValueSatisfying(
+                    lsn -> assertThat(lsn.asLong()).isPositive().isLessThanOrEqualTo(appliedAtStop.asLong()));
             assertThat(ReplicationSlots.confirmedFlushLsn(f.source, f.plan.slotName()))
                     .hasValueSatisfying(lsn -> assertThat(lsn.asLong()).isGreaterThanOrEqualTo(appliedAtStop.asLong()));
 
@@ -60,17 +64,17 @@ class ReplicatorRestartTest {
 
     @Test
     void aCrashAfterATargetCommitDoesNotApplyTheResentTransactionsTwice() {
-        // a backlog far longer than one stop-check interval of replay: were replay to catch up before the kill, it
-        // would rightly confirm the server's position, and there would be no unconfirmed commit to test
-        try (ReplicationFixture f = backlog("crash", 20_000)) {
+        try (ReplicationFixture f = backlog("crash", 2_000)) {
             LogSequenceNumber fence = f.emitFence();
+            String slot = f.plan.slotName();
+            String before = slot + "_before";
+            f.sourceDb.execute("SELECT pg_copy_logical_replication_slot('" + slot + "', '" + before + "')");
             Replicator first = f.startReplicator(SMALL_BATCHES);
             try {
-                // the status interval is an hour: the source hears nothing until the walsender is killed
                 assertThatThrownBy(() -> first.replicate(() -> {
                     if (f.board.changesApplied() >= 1000) {
                         f.sourceDb.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
-                                + " WHERE slot_name = '" + f.plan.slotName() + "'");
+                                + " WHERE slot_name = '" + slot + "'");
                     }
                     return false;
                 })).isInstanceOf(MigrationError.class)
@@ -78,9 +82,15 @@ class ReplicatorRestartTest {
             } finally {
                 first.close();
             }
+            // the source as it is when the process dies after target commits it never confirmed: the slot still at
+            // its position from before replay, so every transaction the target has is sent again
+            ReplicationSlots.drop(f.source, slot);
+            f.sourceDb.execute("SELECT pg_copy_logical_replication_slot('" + before + "', '" + slot + "')");
+            ReplicationSlots.drop(f.source, before);
             LogSequenceNumber applied = f.checkpoint.appliedLsn().orElseThrow();
-            LogSequenceNumber confirmed = ReplicationSlots.confirmedFlushLsn(f.source, f.plan.slotName()).orElseThrow();
+            LogSequenceNumber confirmed = ReplicationSlots.confirmedFlushLsn(f.source, slot).orElseThrow();
             assertThat(confirmed.asLong()).as("the source was told less than the target has").isLessThan(applied.asLong());
+            assertThat(f.targetDb.count("log")).isPositive();
 
             try (Replicator second = f.startReplicator(SMALL_BATCHES)) {
                 assertThat(second.drainTo(fence, Instant.now().plusSeconds(60))).isTrue();
@@ -90,17 +100,33 @@ class ReplicatorRestartTest {
     }
 
     @Test
+    void aSlotStillHeldByADeadRunIsTakenOver() {
+        try (ReplicationFixture f = backlog("takeover", 200)) {
+            LogSequenceNumber fence = f.emitFence();
+            // a run that stopped reading without closing its stream: a frozen process, or one on a node that is gone
+            Replicator frozen = f.startReplicator(SMALL_BATCHES);
+            try (Replicator next = f.startReplicator(SMALL_BATCHES)) {
+                assertThat(next.drainTo(fence, Instant.now().plusSeconds(60))).isTrue();
+            } finally {
+                frozen.close();
+            }
+            f.assertSameRows();
+        }
+    }
+
+    @Test
     void drainGivesUpAtTheDeadline() {
         try (ReplicationFixture f = backlog("deadline", 2_000);
              Replicator replicator = f.startReplicator()) {
+            assertThat(replicator.drainTo(f.emitFence(), Instant.now().plusSeconds(60))).isTrue();
             LogSequenceNumber farAhead = LogSequenceNumber.valueOf(Long.MAX_VALUE / 2);
             Instant started = Instant.now();
             assertThat(replicator.drainTo(farAhead, Instant.now().plusSeconds(2))).isFalse();
-            assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(10));
-            // whatever arrived meanwhile is committed and confirmed
+            assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(30));
+            // giving up loses nothing: what was applied stays committed, and the source hears of it
             f.assertSameRows();
-            assertThat(ReplicationSlots.confirmedFlushLsn(f.source, f.plan.slotName()))
-                    .contains(replicator.confirmedLsn());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    ReplicationSlots.confirmedFlushLsn(f.source, f.plan.slotName())).contains(replicator.confirmedLsn()));
         }
     }
 }
