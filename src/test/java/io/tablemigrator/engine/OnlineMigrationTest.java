@@ -23,8 +23,18 @@ class OnlineMigrationTest {
 
     @Test
     void everyWriteArrivesOnceAndTheSourceEndsReadOnly() throws Exception {
+        migrateUnderLoad(source, "online");
+    }
+
+    /** PostgreSQL 13 speaks pgoutput v1: no streamed transactions, no logical message to mark the cutover point. */
+    @Test
+    void aPostgres13SourceMovesTheSameWay() throws Exception {
+        migrateUnderLoad(PgServer.pg13().newDatabase("on13_src"), "online13");
+    }
+
+    private void migrateUnderLoad(TestDb source, String name) throws Exception {
         source.execute(ShopWorkload.SCHEMA);
-        var plan = Plans.plan("online", source, target, ShopWorkload.TABLES + """
+        var plan = Plans.plan(name, source, target, ShopWorkload.TABLES + """
                 copy: {parallelism: 3}
                 cutover: {policy: Manual, timeoutSeconds: 10}
                 """);
@@ -38,7 +48,7 @@ class OnlineMigrationTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> app.refusal() != null);
             app.stop();
             assertThat(approval.writesDuringReplay()).isGreaterThanOrEqualTo(300);
-            assertThat(app.refusal()).contains("read-only: tablemigrator migration test/online moved it");
+            assertThat(app.refusal()).contains("read-only: tablemigrator migration test/" + name + " moved it");
         }
 
         assertThat(target.rowsOf("customers")).isEqualTo(source.rowsOf("customers"));

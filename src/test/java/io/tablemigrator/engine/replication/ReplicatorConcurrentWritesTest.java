@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.replication.LogSequenceNumber;
 
 import io.tablemigrator.api.ReplicationStatus;
@@ -46,9 +47,12 @@ class ReplicatorConcurrentWritesTest {
     /** About 100 kB of random hex: does not compress, so it is stored out of line. */
     private static final String BIG = "(SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 3200))";
 
-    @Test
-    void replayKeepsUpWithSeveralWritersAndEndsIdentical() throws Exception {
-        try (ReplicationFixture f = new ReplicationFixture(PgServer.pg14(), PgServer.pg17(), "concurrent")) {
+    /** PostgreSQL 13 as a source speaks pgoutput v1, 14 and later v2. */
+    @ParameterizedTest(name = "source PostgreSQL {0}")
+    @ValueSource(strings = {"14", "13"})
+    void replayKeepsUpWithSeveralWritersAndEndsIdentical(String sourceVersion) throws Exception {
+        PgServer sourceServer = sourceVersion.equals("13") ? PgServer.pg13() : PgServer.pg14();
+        try (ReplicationFixture f = new ReplicationFixture(sourceServer, PgServer.pg17(), "concurrent")) {
             f.both(SCHEMA);
             f.sourceDb.execute("CREATE TABLE \"My Schema\".\"Odd \"\"Name\"\" T\"" + ODD_TABLE);
             f.targetDb.execute("CREATE TABLE \"My Schema\".\"renamed on target\"" + ODD_TABLE);
