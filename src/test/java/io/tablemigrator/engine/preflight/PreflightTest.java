@@ -92,4 +92,17 @@ class PreflightTest {
         refused(Plans.plan("p", source, target, "tables: [{name: t, targetSchema: archive, targetName: t2}]"),
                 "TargetTableNotEmpty").hasMessageContaining("Target table archive.t2 already exists and holds rows");
     }
+
+    @Test
+    void aServerOlderThanTwelveIsRefusedOnEitherSide() {
+        TestDb old = PgServer.version("11").newDatabase("pre_old");
+        old.execute("CREATE TABLE t (id int PRIMARY KEY)");
+        refused(Plans.plan("p", old, target, "tables: [{name: t}]"), "UnsupportedVersion")
+                .hasMessageContaining("The source postgresql://postgres@localhost:")
+                .hasMessageContaining("runs PostgreSQL 11.22; tablemigrator supports 12 and newer on both sides")
+                .hasMessageNotContaining("target");
+        source.execute("CREATE TABLE t (id int PRIMARY KEY)");
+        refused(Plans.plan("p", source, old, "tables: [{name: t}]"), "UnsupportedVersion")
+                .hasMessageContaining("The target ");
+    }
 }

@@ -51,8 +51,7 @@ class ReplicatorConcurrentWritesTest {
     @ParameterizedTest(name = "source PostgreSQL {0}")
     @ValueSource(strings = {"14", "13"})
     void replayKeepsUpWithSeveralWritersAndEndsIdentical(String sourceVersion) throws Exception {
-        PgServer sourceServer = sourceVersion.equals("13") ? PgServer.pg13() : PgServer.pg14();
-        try (ReplicationFixture f = new ReplicationFixture(sourceServer, PgServer.pg17(), "concurrent")) {
+        try (ReplicationFixture f = new ReplicationFixture(PgServer.version(sourceVersion), PgServer.pg17(), "concurrent")) {
             f.both(SCHEMA);
             f.sourceDb.execute("CREATE TABLE \"My Schema\".\"Odd \"\"Name\"\" T\"" + ODD_TABLE);
             f.targetDb.execute("CREATE TABLE \"My Schema\".\"renamed on target\"" + ODD_TABLE);

@@ -30,11 +30,7 @@ class ReplicatorStreamingTest {
     @ParameterizedTest(name = "source PostgreSQL {0}")
     @ValueSource(strings = {"13", "14", "17"})
     void streamedTransactionsAreAppliedAtCommitAndDroppedAtAbort(String sourceVersion) throws Exception {
-        PgServer sourceServer = switch (sourceVersion) {
-            case "13" -> PgServer.pg13();
-            case "14" -> PgServer.pg14();
-            default -> PgServer.pg17();
-        };
+        PgServer sourceServer = PgServer.version(sourceVersion);
         boolean streams = !sourceVersion.equals("13");
         try (ReplicationFixture f = new ReplicationFixture(sourceServer, PgServer.pg17(), "streaming")) {
             f.both("CREATE TABLE big (id int PRIMARY KEY, payload text, note text)");
