@@ -64,6 +64,11 @@ public final class Cutover {
                         + " s, so writes could not be blocked; source writes were not held");
                 return Optional.empty();
             }
+            if ("40P01".equals(e.getSQLState())) {
+                gaveUp(startedAt, null, "the lock request deadlocked with an application transaction writing several"
+                        + " of the tables, and PostgreSQL ended the request; source writes went on");
+                return Optional.empty();
+            }
             throw new MigrationError("SourceUnreachable", "Cannot block writes on the source tables: "
                     + PgErrors.firstLine(e) + ".", e);
         }

@@ -59,18 +59,23 @@ public final class Fence {
                 return;
             } catch (SQLException e) {
                 last = e;
-                if (!"55P03".equals(e.getSQLState())) {
+                if (!isLockContention(e)) {
                     break;
                 }
             }
         }
         throw new MigrationError("FenceFailed", "Cannot block writes on the source tables: " + last.getMessage()
-                + ("55P03".equals(last.getSQLState()) ? ". A long transaction holds them; end it and run again."
+                + (isLockContention(last) ? ". A long transaction holds them; end it and run again."
                         : ". The migration's user must own the source tables and may create functions in schema "
                                 + function().schema() + "."), last);
     }
 
     private static final int INSTALL_ATTEMPTS = 10;
+
+    /** Lock timeout, or a deadlock with an application transaction that writes two of the tables: worth a retry. */
+    private static boolean isLockContention(SQLException e) {
+        return "55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+    }
 
     private void tryInstall(Connection source, Purpose purpose) throws SQLException {
         try {

@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.postgresql.replication.LogSequenceNumber;
 
@@ -19,6 +21,10 @@ import io.tablemigrator.engine.replication.Replicator;
  * server ends the transaction and the writes go on: a crash can never leave the source blocked.
  */
 final class WriteBlock implements AutoCloseable {
+    /** How long the lock is tried without waiting before it is queued for. */
+    private static final Duration MAX_TRYING = Duration.ofSeconds(2);
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+
     private final Connection connection;
     private final long startedNanos;
     private long endedNanos;
@@ -29,19 +35,42 @@ final class WriteBlock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock, waiting at most {@code wait} for writers in flight (whose own writes block the ones queued
-     * behind this lock meanwhile, so the wait is kept short).
+     * Takes the lock within {@code wait}. First without waiting, tried again every few milliseconds until a moment
+     * when no transaction writes the tables: a lock request that waits while this transaction holds some of the
+     * tables can close a deadlock with an application transaction that writes two of them (and the application's
+     * transaction may be the one PostgreSQL aborts), and writers would queue behind it meanwhile. On tables that are
+     * never all free at once, it then queues for the lock for the rest of the wait.
      *
-     * @throws SQLException with SQLSTATE 55P03 when the lock was not granted in time
+     * @throws SQLException with SQLSTATE 55P03 when the lock was not granted in time, 40P01 when the queued request
+     *                      was chosen to end a deadlock
      */
     static WriteBlock acquire(Database source, MigrationPlan plan, Duration wait) throws SQLException {
         Connection c = source.connect();
-        long started = System.nanoTime();
         try (Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            st.execute("SET LOCAL lock_timeout = " + Sql.literal(wait.toMillis() + "ms"));
-            st.execute("LOCK TABLE " + Fence.tableList(plan.tables()) + " IN EXCLUSIVE MODE");
-            return new WriteBlock(c, started);
+            long started = System.nanoTime();
+            long tryUntil = started + Math.min(wait.toNanos() / 2, MAX_TRYING.toNanos());
+            String lock = "LOCK TABLE " + Fence.tableList(plan.tables()) + " IN EXCLUSIVE MODE";
+            while (true) {
+                try {
+                    st.execute(lock + " NOWAIT");
+                    return new WriteBlock(c, System.nanoTime());
+                } catch (SQLException e) {
+                    c.rollback();
+                    if (!"55P03".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                }
+                if (System.nanoTime() > tryUntil) {
+                    break;
+                }
+                LockSupport.parkNanos(RETRY_NANOS);
+            }
+            long queued = System.nanoTime();
+            long rest = Math.max(1, (wait.toNanos() - (queued - started)) / 1_000_000);
+            st.execute("SET LOCAL lock_timeout = " + Sql.literal(rest + "ms"));
+            st.execute(lock);
+            return new WriteBlock(c, queued);
         } catch (SQLException e) {
             Database.closeQuietly(c);
             throw e;
@@ -85,7 +114,7 @@ final class WriteBlock implements AutoCloseable {
         endedNanos = System.nanoTime();
     }
 
-    /** How long writes were blocked: from the lock request (writers start queuing) to its release. */
+    /** How long writes were blocked: from the lock (or the queued request, behind which writers wait) to its release. */
     long blockedMillis() {
         long end = endedNanos == 0 ? System.nanoTime() : endedNanos;
         return (end - startedNanos) / 1_000_000;

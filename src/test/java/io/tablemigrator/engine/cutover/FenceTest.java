@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -84,14 +85,52 @@ class FenceTest {
         assertThat(db.count("t2")).isZero();
     }
 
+    /**
+     * An application transaction that has written one migrated table and goes on to write another: a lock request
+     * that waited for the first while holding the second would deadlock with it, and PostgreSQL might abort the
+     * application's transaction. The cutover's lock never waits while it holds a table, so the application commits
+     * and the lock follows.
+     */
+    @Test
+    void anApplicationTransactionWritingTwoTablesNeverDeadlocksWithTheCutoverLock() throws Exception {
+        MigrationPlan plan = plan();
+        Database source = new Database("source", plan.source());
+        try (Connection app = appConnection(); Statement st = app.createStatement()) {
+            app.setAutoCommit(false);
+            st.execute("INSERT INTO t2 VALUES (1)");
+            var acquiring = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return WriteBlock.acquire(source, plan, Duration.ofSeconds(20));
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            // the lock has been tried (and refused: t2 is being written) before the application goes on
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> !"0".equals(db.queryValue("SELECT count(*) FROM pg_stat_activity"
+                            + " WHERE datname = current_database() AND query LIKE 'LOCK TABLE%'")));
+            st.execute("INSERT INTO \"Sales\".\"Order Items\" VALUES (1)");
+            app.commit();
+            try (WriteBlock block = acquiring.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                block.release();
+            }
+        }
+        assertThat(db.count("t2")).isEqualTo(1);
+        assertThat(db.count("\"Sales\".\"Order Items\"")).isEqualTo(1);
+    }
+
+    private Connection appConnection() throws SQLException {
+        return java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + db.server().port() + "/" + db.name(), writer(), "");
+    }
+
     /** An application's role, one per test database (roles are server-wide). */
     private String writer() {
         return db.name() + "_app";
     }
 
     private void asAppWriter(String sql) throws SQLException {
-        try (Connection c = java.sql.DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + db.server().port() + "/" + db.name(), writer(), "")) {
+        try (Connection c = appConnection()) {
             c.createStatement().execute(sql);
         }
     }
