@@ -2,6 +2,7 @@ package io.tablemigrator.engine.replication;
 
 import static io.tablemigrator.engine.replication.ReplicationFixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.postgresql.replication.LogSequenceNumber;
 
+import io.tablemigrator.engine.MigrationError;
 import io.tablemigrator.testing.PgServer;
 
 class ReplicatorBasicTest {
@@ -55,6 +57,36 @@ class ReplicatorBasicTest {
             }
             f.assertSameRows();
             assertThat(f.targetDb.queryValue("SELECT sum(v) FROM docs")).isEqualTo(String.valueOf(100 * (210 - 7)));
+        }
+    }
+
+    /**
+     * The application adds a column on the source while replay runs: replay stops with the fix (add it on the
+     * target), as a PostgreSQL subscription would, and goes on from its checkpoint once that is done.
+     */
+    @Test
+    void aColumnAddedOnTheSourceStopsReplayWithTheFixAndReplayGoesOnOnceTheTargetHasIt() {
+        try (ReplicationFixture f = new ReplicationFixture(PgServer.pg14(), PgServer.pg17(), "addcol")) {
+            f.both("CREATE TABLE items (id int PRIMARY KEY, name text)");
+            f.plan(List.of(same("public", "items"))).prepare();
+            f.sourceDb.execute("INSERT INTO items VALUES (1, 'before');"
+                    + "ALTER TABLE items ADD COLUMN price numeric(10, 2);"
+                    + "INSERT INTO items VALUES (2, 'after', 9.5); UPDATE items SET price = 1 WHERE id = 1");
+            LogSequenceNumber fence = f.emitFence();
+            try (Replicator replicator = f.startReplicator()) {
+                assertThatThrownBy(() -> replicator.drainTo(fence, Instant.now().plusSeconds(30)))
+                        .isInstanceOfSatisfying(MigrationError.class, e -> {
+                            assertThat(e.reason()).isEqualTo("TargetColumnMissing");
+                            assertThat(e.isPermanent()).isFalse();
+                            assertThat(e.getMessage()).contains("public.items lacks column price")
+                                    .contains("Add it to the target table with the same type, then run again.");
+                        });
+            }
+            f.targetDb.execute("ALTER TABLE items ADD COLUMN price numeric(10, 2)");
+            try (Replicator replicator = f.startReplicator()) {
+                assertThat(replicator.drainTo(fence, Instant.now().plusSeconds(30))).isTrue();
+            }
+            f.assertSameRows();
         }
     }
 }
