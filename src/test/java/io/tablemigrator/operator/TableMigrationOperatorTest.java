@@ -163,7 +163,7 @@ class TableMigrationOperatorTest {
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(done.getMetadata().getUid()));
         assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
                 .containsExactly("worker", "--namespace", ns, "--name", "shop-move");
-        assertThat(reasons(ns)).contains("WorkerStarted", "Completed");
+        assertEventReasons(ns, "WorkerStarted", "Completed");
     }
 
     @Test
@@ -226,7 +226,7 @@ class TableMigrationOperatorTest {
         // resumed from the slot: what the application wrote while paused reached the target
         assertThat(target.rowsOf("orders")).isEqualTo(source.rowsOf("orders")).hasSize(2200);
         assertThat(slotExists(names)).isFalse();
-        assertThat(reasons(ns)).contains("Paused");
+        assertEventReasons(ns, "Paused");
     }
 
     @Test
@@ -251,7 +251,7 @@ class TableMigrationOperatorTest {
         assertThat(publicationExists(names)).isFalse();
         assertThat(fenceExists(names)).isFalse();
         assertThat(kubelet.running(ns)).isZero();
-        assertThat(reasons(ns)).contains("CleanedUp");
+        assertEventReasons(ns, "CleanedUp");
         source.execute("INSERT INTO orders VALUES (100000, 'writable again')");
     }
 
@@ -302,7 +302,7 @@ class TableMigrationOperatorTest {
                 m -> "SecretKeyNotFound".equals(condition(m, "Degraded").getReason()));
         assertThat(wrongKey.getStatus().getMessage()).contains("Secret shop-source", "has no key url", "it has uri");
         assertThat(jobs(client, ns)).isEmpty();
-        assertThat(reasons(ns)).contains("SecretNotFound", "SecretKeyNotFound");
+        assertEventReasons(ns, "SecretNotFound", "SecretKeyNotFound");
 
         client.secrets().inNamespace(ns).withName("shop-source").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.secrets().inNamespace(ns).withName("shop-source").get() == null);
@@ -376,7 +376,7 @@ class TableMigrationOperatorTest {
         assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
         assertThat(condition(held, "Degraded").getMessage()).contains("cannot remove the replication slot", "localhost:1",
                 "retrying at");
-        assertThat(reasons(ns)).contains("CleanupFailed");
+        assertEventReasons(ns, "CleanupFailed");
 
         // the source answers again (here: the Secret is corrected): the next retry cleans up and lets go
         client.secrets().inNamespace(ns).withName("shop-source").edit(secret -> {
@@ -385,7 +385,7 @@ class TableMigrationOperatorTest {
         });
         await("deleted once the source answers").atMost(Duration.ofSeconds(60))
                 .until(() -> OperatorHarness.get(client, ns, "shop-move") == null);
-        assertThat(reasons(ns)).contains("CleanedUp");
+        assertEventReasons(ns, "CleanedUp");
     }
 
     @Test
@@ -410,7 +410,7 @@ class TableMigrationOperatorTest {
         assertThat(condition(failed, "Degraded").getReason()).isEqualTo("ChecksumMismatch");
         assertThat(condition(failed, "Ready").getStatus()).isEqualTo("False");
         assertThat(failed.getStatus().getWorker().getAttempts()).isEqualTo(1);
-        assertThat(reasons(ns)).contains("Failed");
+        assertEventReasons(ns, "Failed");
     }
 
     @Test
@@ -495,8 +495,10 @@ class TableMigrationOperatorTest {
                 || !source.query("SELECT 1 FROM pg_trigger WHERE tgname = '" + names.fenceName() + "'").isEmpty();
     }
 
-    List<String> reasons(String ns) {
-        return events(client, ns).stream().map(Event::getReason).toList();
+    /** Events are recorded after the status change that a test waits for: they are awaited too. */
+    void assertEventReasons(String ns, String... reasons) {
+        await("events " + String.join(", ", reasons)).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(events(client, ns).stream().map(Event::getReason).toList()).contains(reasons));
     }
 
     static Condition condition(TableMigration m, String type) {
