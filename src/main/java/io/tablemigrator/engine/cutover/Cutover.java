@@ -55,16 +55,12 @@ public final class Cutover {
         String startedAt = StatusBoard.now();
         Instant deadline = Instant.now().plus(plan.cutoverTimeout());
         Duration lockWait = plan.cutoverTimeout().compareTo(MAX_LOCK_WAIT) < 0 ? plan.cutoverTimeout() : MAX_LOCK_WAIT;
-        WriteBlock block;
+        Optional<WriteBlock> acquired;
         try {
-            block = WriteBlock.acquire(source, plan, lockWait);
+            acquired = WriteBlock.acquire(source, plan, lockWait);
         } catch (SQLException e) {
-            if ("55P03".equals(e.getSQLState())) {
-                gaveUp(startedAt, null, "a transaction on the source held the tables for more than " + lockWait.toSeconds()
-                        + " s, so writes could not be blocked; source writes were not held");
-                return Optional.empty();
-            }
             if ("40P01".equals(e.getSQLState())) {
+                // only when the application's deadlock_timeout is shorter than the server's
                 gaveUp(startedAt, null, "the lock request deadlocked with an application transaction writing several"
                         + " of the tables, and PostgreSQL ended the request; source writes went on");
                 return Optional.empty();
@@ -72,6 +68,12 @@ public final class Cutover {
             throw new MigrationError("SourceUnreachable", "Cannot block writes on the source tables: "
                     + PgErrors.firstLine(e) + ".", e);
         }
+        if (acquired.isEmpty()) {
+            gaveUp(startedAt, null, "transactions on the source kept the tables busy for " + lockWait.toSeconds()
+                    + " s, so writes could not be blocked; source writes were not held");
+            return Optional.empty();
+        }
+        WriteBlock block = acquired.get();
         try (block) {
             LogSequenceNumber fenceLsn = block.fenceLsn(plan.id());
             if (!replicator.drainTo(fenceLsn, deadline)) {

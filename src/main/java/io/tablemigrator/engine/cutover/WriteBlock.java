@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,45 +36,65 @@ final class WriteBlock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock within {@code wait}. First without waiting, tried again every few milliseconds until a moment
-     * when no transaction writes the tables: a lock request that waits while this transaction holds some of the
-     * tables can close a deadlock with an application transaction that writes two of them (and the application's
-     * transaction may be the one PostgreSQL aborts), and writers would queue behind it meanwhile. On tables that are
-     * never all free at once, it then queues for the lock for the rest of the wait.
-     *
-     * @throws SQLException with SQLSTATE 55P03 when the lock was not granted in time, 40P01 when the queued request
-     *                      was chosen to end a deadlock
+     * Takes the lock within {@code wait}, or returns empty. A lock request that waits while this transaction holds
+     * some of the tables can close a deadlock with an application transaction that writes two of them, and
+     * PostgreSQL may then abort the application's transaction. So the lock is first tried without waiting, again
+     * every few milliseconds, until a moment when no transaction writes the tables (writers never queue behind it
+     * meanwhile). On tables that are never all free at once it then queues for the lock, in rounds that each end
+     * before the server's deadlock_timeout: no deadlock check, the application's or this one's, can find a cycle
+     * through a request that has already given up.
      */
-    static WriteBlock acquire(Database source, MigrationPlan plan, Duration wait) throws SQLException {
+    static Optional<WriteBlock> acquire(Database source, MigrationPlan plan, Duration wait) throws SQLException {
         Connection c = source.connect();
         try (Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
             long started = System.nanoTime();
+            long deadline = started + wait.toNanos();
             long tryUntil = started + Math.min(wait.toNanos() / 2, MAX_TRYING.toNanos());
+            long roundMillis = Math.max(1, deadlockTimeoutMillis(st) / 2);
+            c.setAutoCommit(false);
             String lock = "LOCK TABLE " + Fence.tableList(plan.tables()) + " IN EXCLUSIVE MODE";
-            while (true) {
-                try {
-                    st.execute(lock + " NOWAIT");
-                    return new WriteBlock(c, System.nanoTime());
-                } catch (SQLException e) {
-                    c.rollback();
-                    if (!"55P03".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-                if (System.nanoTime() > tryUntil) {
-                    break;
+            while (System.nanoTime() < tryUntil) {
+                if (granted(c, st, lock + " NOWAIT", "55P03")) {
+                    return Optional.of(new WriteBlock(c, System.nanoTime()));
                 }
                 LockSupport.parkNanos(RETRY_NANOS);
             }
-            long queued = System.nanoTime();
-            long rest = Math.max(1, (wait.toNanos() - (queued - started)) / 1_000_000);
-            st.execute("SET LOCAL lock_timeout = " + Sql.literal(rest + "ms"));
-            st.execute(lock);
-            return new WriteBlock(c, queued);
+            while (true) {
+                long queued = System.nanoTime();
+                long rest = (deadline - queued) / 1_000_000;
+                if (rest <= 0) {
+                    Database.closeQuietly(c);
+                    return Optional.empty();
+                }
+                st.execute("SET LOCAL statement_timeout = " + Sql.literal(Math.min(rest, roundMillis) + "ms"));
+                if (granted(c, st, lock, "57014")) {
+                    st.execute("SET LOCAL statement_timeout = 0");
+                    return Optional.of(new WriteBlock(c, queued));
+                }
+            }
         } catch (SQLException e) {
             Database.closeQuietly(c);
             throw e;
+        }
+    }
+
+    /** Runs the lock statement; false (and the transaction rolled back) when it failed with {@code notGranted}. */
+    private static boolean granted(Connection c, Statement st, String lock, String notGranted) throws SQLException {
+        try {
+            st.execute(lock);
+            return true;
+        } catch (SQLException e) {
+            c.rollback();
+            if (!notGranted.equals(e.getSQLState())) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    private static long deadlockTimeoutMillis(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT setting::bigint FROM pg_settings WHERE name = 'deadlock_timeout'")) {
+            return rs.next() ? rs.getLong(1) : 1000;
         }
     }
 

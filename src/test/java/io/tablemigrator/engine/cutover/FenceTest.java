@@ -66,7 +66,7 @@ class FenceTest {
     void theCutoverLockMakesWritesWaitAndEndsWithTheFence() throws Exception {
         MigrationPlan plan = plan();
         Database source = new Database("source", plan.source());
-        try (WriteBlock block = WriteBlock.acquire(source, plan, Duration.ofSeconds(2))) {
+        try (WriteBlock block = WriteBlock.acquire(source, plan, Duration.ofSeconds(2)).orElseThrow()) {
             assertThat(block.fenceLsn(plan.id()).asLong()).isPositive();
             var writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
@@ -88,8 +88,8 @@ class FenceTest {
     /**
      * An application transaction that has written one migrated table and goes on to write another: a lock request
      * that waited for the first while holding the second would deadlock with it, and PostgreSQL might abort the
-     * application's transaction. The cutover's lock never waits while it holds a table, so the application commits
-     * and the lock follows.
+     * application's transaction. The cutover's lock is tried without waiting first, so the application commits and
+     * the lock follows.
      */
     @Test
     void anApplicationTransactionWritingTwoTablesNeverDeadlocksWithTheCutoverLock() throws Exception {
@@ -100,7 +100,7 @@ class FenceTest {
             st.execute("INSERT INTO t2 VALUES (1)");
             var acquiring = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
-                    return WriteBlock.acquire(source, plan, Duration.ofSeconds(20));
+                    return WriteBlock.acquire(source, plan, Duration.ofSeconds(20)).orElseThrow();
                 } catch (SQLException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
@@ -112,6 +112,39 @@ class FenceTest {
             st.execute("INSERT INTO \"Sales\".\"Order Items\" VALUES (1)");
             app.commit();
             try (WriteBlock block = acquiring.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                block.release();
+            }
+        }
+        assertThat(db.count("t2")).isEqualTo(1);
+        assertThat(db.count("\"Sales\".\"Order Items\"")).isEqualTo(1);
+    }
+
+    /**
+     * The same, with tables busy for longer than the lock is tried without waiting: the lock queues, holding the first
+     * table, and the application's transaction now waits for it. Each queued round gives up before a deadlock check
+     * could run, so the application's write goes through, and a later round gets the lock.
+     */
+    @Test
+    void aQueuedLockGivesWayToTheApplicationBeforeADeadlockCheck() throws Exception {
+        MigrationPlan plan = plan();
+        Database source = new Database("source", plan.source());
+        try (Connection app = appConnection(); Statement st = app.createStatement()) {
+            app.setAutoCommit(false);
+            st.execute("INSERT INTO t2 VALUES (1)");
+            var acquiring = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return WriteBlock.acquire(source, plan, Duration.ofSeconds(30));
+                } catch (SQLException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> !"0".equals(db.queryValue("SELECT count(*) FROM pg_stat_activity"
+                            + " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                            + " AND query LIKE 'LOCK TABLE%' AND query NOT LIKE '%NOWAIT'")));
+            st.execute("INSERT INTO \"Sales\".\"Order Items\" VALUES (1)");
+            app.commit();
+            try (WriteBlock block = acquiring.get(60, java.util.concurrent.TimeUnit.SECONDS).orElseThrow()) {
                 block.release();
             }
         }
