@@ -93,7 +93,7 @@ class TableMigrationOperatorTest {
     }
 
     TableMigration edit(String ns, UnaryOperator<TableMigration> change) {
-        return client.resources(TableMigration.class).inNamespace(ns).withName("shop-move").edit(change);
+        return KubeFixtures.editSpec(client, ns, "shop-move", change);
     }
 
     @Test

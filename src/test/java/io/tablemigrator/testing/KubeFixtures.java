@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.tablemigrator.api.CutoverPolicy;
 import io.tablemigrator.api.DatabaseSpec;
 import io.tablemigrator.api.MigrationMode;
@@ -30,6 +32,24 @@ public final class KubeFixtures {
     public static synchronized void installCrd(KubernetesClient client) {
         if (client.apiextensions().v1().customResourceDefinitions().withName("tablemigrations.tablemigrator.io").get() == null) {
             client.apiextensions().v1().customResourceDefinitions().load(CRD.toFile()).create();
+        }
+    }
+
+    /**
+     * Changes a TableMigration's spec as a person with {@code kubectl edit} does: when the operator or the worker
+     * wrote the status in between (409 Conflict), the change is made again on the object as it is now.
+     */
+    public static TableMigration editSpec(KubernetesClient client, String namespace, String name,
+                                          UnaryOperator<TableMigration> change) {
+        var resource = client.resources(TableMigration.class).inNamespace(namespace).withName(name);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return resource.edit(change);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -178,7 +178,7 @@ class WorkerRunTest {
         }, "--namespace", "shop", "--name", name));
         await().atMost(Duration.ofSeconds(30)).until(() -> get(name).getStatus() != null
                 && get(name).getStatus().getTables().get(0).getPhase() == Phase.Replicating);
-        client.resources(TableMigration.class).inNamespace("shop").withName(name).edit(m -> {
+        KubeFixtures.editSpec(client, "shop", name, m -> {
             m.getSpec().getCutover().setApproved(true);
             return m;
         });
@@ -189,7 +189,7 @@ class WorkerRunTest {
             await().atMost(Duration.ofSeconds(30)).until(control::stopRequested);
             return Outcome.STOPPED;
         }, "--namespace", "shop", "--name", paused));
-        client.resources(TableMigration.class).inNamespace("shop").withName(paused).edit(m -> {
+        KubeFixtures.editSpec(client, "shop", paused, m -> {
             m.getSpec().setSuspend(true);
             return m;
         });
