@@ -93,30 +93,7 @@ class FenceTest {
      */
     @Test
     void anApplicationTransactionWritingTwoTablesNeverDeadlocksWithTheCutoverLock() throws Exception {
-        MigrationPlan plan = plan();
-        Database source = new Database("source", plan.source());
-        try (Connection app = appConnection(); Statement st = app.createStatement()) {
-            app.setAutoCommit(false);
-            st.execute("INSERT INTO t2 VALUES (1)");
-            var acquiring = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return WriteBlock.acquire(source, plan, Duration.ofSeconds(20)).orElseThrow();
-                } catch (SQLException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
-            // the lock has been tried (and refused: t2 is being written) before the application goes on
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> !"0".equals(db.queryValue("SELECT count(*) FROM pg_stat_activity"
-                            + " WHERE datname = current_database() AND query LIKE 'LOCK TABLE%'")));
-            st.execute("INSERT INTO \"Sales\".\"Order Items\" VALUES (1)");
-            app.commit();
-            try (WriteBlock block = acquiring.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                block.release();
-            }
-        }
-        assertThat(db.count("t2")).isEqualTo(1);
-        assertThat(db.count("\"Sales\".\"Order Items\"")).isEqualTo(1);
+        lockWhileTheApplicationWritesBothTables("query LIKE 'LOCK TABLE%'");
     }
 
     /**
@@ -126,6 +103,16 @@ class FenceTest {
      */
     @Test
     void aQueuedLockGivesWayToTheApplicationBeforeADeadlockCheck() throws Exception {
+        lockWhileTheApplicationWritesBothTables(
+                "wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE%' AND query NOT LIKE '%NOWAIT'");
+    }
+
+    /**
+     * The application writes t2; the cutover lock is requested; once the lock's session matches {@code lockState}
+     * in pg_stat_activity, the application writes the other table and commits. Both the application and the lock
+     * must succeed.
+     */
+    private void lockWhileTheApplicationWritesBothTables(String lockState) throws Exception {
         MigrationPlan plan = plan();
         Database source = new Database("source", plan.source());
         try (Connection app = appConnection(); Statement st = app.createStatement()) {
@@ -140,8 +127,7 @@ class FenceTest {
             });
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
                     .until(() -> !"0".equals(db.queryValue("SELECT count(*) FROM pg_stat_activity"
-                            + " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                            + " AND query LIKE 'LOCK TABLE%' AND query NOT LIKE '%NOWAIT'")));
+                            + " WHERE datname = current_database() AND " + lockState)));
             st.execute("INSERT INTO \"Sales\".\"Order Items\" VALUES (1)");
             app.commit();
             try (WriteBlock block = acquiring.get(60, java.util.concurrent.TimeUnit.SECONDS).orElseThrow()) {
