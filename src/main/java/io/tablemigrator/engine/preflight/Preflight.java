@@ -66,7 +66,7 @@ public final class Preflight {
     }
 
     /** The oldest major version tested on either side: what is older is refused rather than tried. */
-    static final int OLDEST_MAJOR = 12;
+    private static final int OLDEST_MAJOR = 12;
 
     private static void checkVersion(Connection c, Database db, List<Problem> problems) throws SQLException {
         int major = c.getMetaData().getDatabaseMajorVersion();
