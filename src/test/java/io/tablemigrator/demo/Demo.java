@@ -117,12 +117,19 @@ public final class Demo {
         }
     }
 
+    /** The server's own log goes to target/demo-postgresql-VERSION.log, which a failure to start points to. */
     private static EmbeddedPostgres start(String version, int port) throws IOException {
-        return PgServer.builder(version).setPort(port)
-                .setServerConfig("logical_decoding_work_mem", "64MB")
-                .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
-                .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        java.io.File log = java.nio.file.Path.of("target", "demo-postgresql-" + version + ".log").toFile();
+        try {
+            return PgServer.builder(version).setPort(port)
+                    .setServerConfig("logical_decoding_work_mem", "64MB")
+                    .setOutputRedirector(ProcessBuilder.Redirect.to(log))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log))
+                    .start();
+        } catch (IOException e) {
+            throw new IOException("PostgreSQL " + version + " did not start on port " + port + " (" + e.getMessage()
+                    + "). Is another server using that port? Its log: " + log, e);
+        }
     }
 
     private static void createDatabase(EmbeddedPostgres pg) throws SQLException {
