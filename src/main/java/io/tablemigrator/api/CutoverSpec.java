@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 
 public class CutoverSpec {
     @Default("Automatic")
@@ -28,6 +29,15 @@ public class CutoverSpec {
     @JsonPropertyDescription("ReadOnly (default): the source tables stay fenced after the cutover. Writable: source writes are restored.")
     private SourceAfterCutover sourceAfterCutover = SourceAfterCutover.ReadOnly;
 
+    @Default("false")
+    @JsonPropertyDescription("Same database only: at the cutover the new table takes the old one's name, and the old one gets oldSuffix.")
+    private boolean swap;
+
+    @Default("_old")
+    @Size(min = 1, max = 63)
+    @JsonPropertyDescription("The suffix the old table's name gets at a swap.")
+    private String oldSuffix = "_old";
+
     public CutoverPolicy getPolicy() { return policy; }
     public void setPolicy(CutoverPolicy policy) { this.policy = policy; }
     public boolean isApproved() { return approved; }
@@ -38,4 +48,8 @@ public class CutoverSpec {
     public void setTimeoutSeconds(int timeoutSeconds) { this.timeoutSeconds = timeoutSeconds; }
     public SourceAfterCutover getSourceAfterCutover() { return sourceAfterCutover; }
     public void setSourceAfterCutover(SourceAfterCutover sourceAfterCutover) { this.sourceAfterCutover = sourceAfterCutover; }
+    public boolean isSwap() { return swap; }
+    public void setSwap(boolean swap) { this.swap = swap; }
+    public String getOldSuffix() { return oldSuffix; }
+    public void setOldSuffix(String oldSuffix) { this.oldSuffix = oldSuffix; }
 }

@@ -44,6 +44,9 @@ public class TableMigrationSpec {
     private CopySpec copy = new CopySpec();
     private CutoverSpec cutover = new CutoverSpec();
     private ValidationSpec validation = new ValidationSpec();
+    private SchemaSpec schema = new SchemaSpec();
+    private ReplaySpec replay = new ReplaySpec();
+    private RollbackSpec rollback = new RollbackSpec();
 
     @Default("false")
     @JsonPropertyDescription("true pauses the migration (worker stopped, replication slot kept); false resumes it.")
@@ -68,6 +71,12 @@ public class TableMigrationSpec {
     public void setCutover(CutoverSpec cutover) { this.cutover = cutover; }
     public ValidationSpec getValidation() { return validation; }
     public void setValidation(ValidationSpec validation) { this.validation = validation; }
+    public SchemaSpec getSchema() { return schema; }
+    public void setSchema(SchemaSpec schema) { this.schema = schema; }
+    public ReplaySpec getReplay() { return replay; }
+    public void setReplay(ReplaySpec replay) { this.replay = replay; }
+    public RollbackSpec getRollback() { return rollback; }
+    public void setRollback(RollbackSpec rollback) { this.rollback = rollback; }
     public boolean isSuspend() { return suspend; }
     public void setSuspend(boolean suspend) { this.suspend = suspend; }
     public WorkerSpec getWorker() { return worker; }

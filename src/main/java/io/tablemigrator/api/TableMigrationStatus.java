@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 /**
  * What a migration has done. Two writers share it, each with its own fields (DESIGN.md, invariant 5):
  * the operator writes phase, observedGeneration, conditions, message, startedAt, completedAt and worker;
- * the worker (the engine) writes progress, tables, replication and cutover.
+ * the worker (the engine) writes progress, tables, replication, cutover, warnings and rollback.
  * Unset fields stay null so that a merge patch from one writer never touches the other's.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,6 +28,9 @@ public class TableMigrationStatus {
     private ReplicationStatus replication;
     private CutoverStatus cutover;
     private WorkerStatus worker;
+    @JsonPropertyDescription("What the migration did not carry, and why (for example objects that refer to a role missing on the target).")
+    private List<String> warnings;
+    private RollbackStatus rollback;
 
     public Phase getPhase() { return phase; }
     public void setPhase(Phase phase) { this.phase = phase; }
@@ -51,6 +54,10 @@ public class TableMigrationStatus {
     public void setCutover(CutoverStatus cutover) { this.cutover = cutover; }
     public WorkerStatus getWorker() { return worker; }
     public void setWorker(WorkerStatus worker) { this.worker = worker; }
+    public List<String> getWarnings() { return warnings; }
+    public void setWarnings(List<String> warnings) { this.warnings = warnings; }
+    public RollbackStatus getRollback() { return rollback; }
+    public void setRollback(RollbackStatus rollback) { this.rollback = rollback; }
 
     /** The conditions list, created on first use. */
     public List<Condition> conditions() {

@@ -28,6 +28,9 @@ public class TableSpec {
     @JsonPropertyDescription("Target table name; default: name + spec.targetSuffix.")
     private String targetName;
 
+    @JsonPropertyDescription("Optional: how the target table is rebuilt differently (column types, partitioning).")
+    private TableTransform transform;
+
     public TableSpec() {
     }
 
@@ -44,15 +47,18 @@ public class TableSpec {
     public void setTargetSchema(String targetSchema) { this.targetSchema = targetSchema; }
     public String getTargetName() { return targetName; }
     public void setTargetName(String targetName) { this.targetName = targetName; }
+    public TableTransform getTransform() { return transform; }
+    public void setTransform(TableTransform transform) { this.transform = transform; }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof TableSpec t && java.util.Objects.equals(schema, t.schema) && java.util.Objects.equals(name, t.name)
-                && java.util.Objects.equals(targetSchema, t.targetSchema) && java.util.Objects.equals(targetName, t.targetName);
+                && java.util.Objects.equals(targetSchema, t.targetSchema) && java.util.Objects.equals(targetName, t.targetName)
+                && java.util.Objects.equals(transform, t.transform);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(schema, name, targetSchema, targetName);
+        return java.util.Objects.hash(schema, name, targetSchema, targetName, transform);
     }
 }

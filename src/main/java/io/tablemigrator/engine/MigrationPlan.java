@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import io.tablemigrator.api.CutoverPolicy;
 import io.tablemigrator.api.MigrationMode;
+import io.tablemigrator.api.RollbackWindow;
+import io.tablemigrator.api.SchemaObjectKind;
 import io.tablemigrator.api.SourceAfterCutover;
 import io.tablemigrator.api.ValidationMode;
 import io.tablemigrator.engine.db.PgUrl;
@@ -18,7 +21,12 @@ import io.tablemigrator.engine.db.PgUrl;
  * Everything the engine needs to run one migration, resolved: database addresses, the table mapping and
  * the options. Built from a TableMigration by {@link PlanBuilder}; the engine never sees Kubernetes types.
  *
- * @param id namespace/name of the migration; names the slot, the publication and the checkpoint
+ * @param id                namespace/name of the migration; names the slot, the publication and the checkpoint
+ * @param replayParallelism target connections applying replicated changes (1: one stream)
+ * @param schemaSkip        what not to carry with the tables (spec.schema.skip)
+ * @param swap              same database only: at the cutover the new tables take the old ones' names
+ * @param oldSuffix         the suffix an old table's name gets at a swap
+ * @param rollbackWindow    Manual: after the cutover, target changes replicate back to the source
  */
 public record MigrationPlan(
         String id,
@@ -31,7 +39,12 @@ public record MigrationPlan(
         long maxLagBytes,
         Duration cutoverTimeout,
         SourceAfterCutover sourceAfterCutover,
-        ValidationMode validation) {
+        ValidationMode validation,
+        int replayParallelism,
+        Set<SchemaObjectKind> schemaSkip,
+        boolean swap,
+        String oldSuffix,
+        RollbackWindow rollbackWindow) {
 
     /** The replication slot's name: readable, unique per migration, within PostgreSQL's 63 bytes. */
     public String slotName() {

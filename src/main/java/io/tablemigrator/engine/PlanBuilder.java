@@ -1,8 +1,11 @@
 package io.tablemigrator.engine;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
+import io.tablemigrator.api.SchemaObjectKind;
 import io.tablemigrator.api.SpecValidator;
 import io.tablemigrator.api.TableMigrationSpec;
 import io.tablemigrator.engine.db.PgUrl;
@@ -24,7 +27,13 @@ public final class PlanBuilder {
         return new MigrationPlan(id, spec.getMode(), parse("spec.source", sourceUrl), parse("spec.target", targetUrl),
                 tables, spec.getCopy().getParallelism(), spec.getCutover().getPolicy(), spec.getCutover().getMaxLagBytes(),
                 Duration.ofSeconds(spec.getCutover().getTimeoutSeconds()), spec.getCutover().getSourceAfterCutover(),
-                spec.getValidation().getMode());
+                spec.getValidation().getMode(), spec.getReplay().getParallelism(), schemaSkip(spec),
+                spec.getCutover().isSwap(), spec.getCutover().getOldSuffix(), spec.getRollback().getWindow());
+    }
+
+    private static Set<SchemaObjectKind> schemaSkip(TableMigrationSpec spec) {
+        return spec.getSchema().getSkip() == null || spec.getSchema().getSkip().isEmpty()
+                ? Set.of() : Set.copyOf(EnumSet.copyOf(spec.getSchema().getSkip()));
     }
 
     private static PgUrl parse(String field, String url) {

@@ -78,7 +78,7 @@ class CrdContentTest {
         assertThat(spec.getProperties().get("source").getProperties().get("urlSecretRef").getRequired())
                 .containsExactlyInAnyOrder("name", "key");
         JSONSchemaProps status = version.getSchema().getOpenAPIV3Schema().getProperties().get("status");
-        assertThat(status.getProperties().get("phase").getEnum()).hasSize(12);
+        assertThat(status.getProperties().get("phase").getEnum()).hasSize(15);
     }
 
     @Test
@@ -95,11 +95,24 @@ class CrdContentTest {
         // under `self == oldSelf` would exceed the budget and the CRD would be refused.
         JSONSchemaProps table = spec.getProperties().get("tables").getItems().getSchema();
         assertThat(spec.getProperties().get("tables").getMaxItems()).isNotNull();
-        table.getProperties().values().forEach(p -> assertThat(p.getMaxLength()).isNotNull());
+        assertBounded("spec.tables[]", table);
         assertThat(spec.getProperties().get("source").getProperties().get("url").getMaxLength()).isNotNull();
         // the spec a user may change while a migration runs has no immutability rule
-        for (String field : List.of("suspend", "cutover", "worker", "copy", "validation")) {
+        for (String field : List.of("suspend", "cutover", "worker", "copy", "validation", "replay", "rollback", "schema")) {
             assertThat(spec.getProperties().get(field).getXKubernetesValidations()).as("spec.%s", field).isNullOrEmpty();
+        }
+    }
+
+    /** Every string and list under a schema has a bound, so that a CEL rule over it has a cost the server accepts. */
+    private static void assertBounded(String path, JSONSchemaProps schema) {
+        switch (schema.getType()) {
+            case "string" -> assertThat(schema.getMaxLength()).as(path + " maxLength").isNotNull();
+            case "array" -> {
+                assertThat(schema.getMaxItems()).as(path + " maxItems").isNotNull();
+                assertBounded(path + "[]", schema.getItems().getSchema());
+            }
+            case "object" -> schema.getProperties().forEach((name, p) -> assertBounded(path + "." + name, p));
+            default -> { }
         }
     }
 }

@@ -36,7 +36,7 @@ class FenceTest {
                 new TableMapping(new QualifiedName("public", "t2"), new QualifiedName("s", "y")));
         return new MigrationPlan("shop/fence-test", MigrationMode.Offline, PgUrl.parse(db.url()), PgUrl.parse(db.url()),
                 tables, 1, CutoverPolicy.Automatic, 0, Duration.ofSeconds(5), SourceAfterCutover.ReadOnly,
-                ValidationMode.Count);
+                ValidationMode.Count, 1, java.util.Set.of(), false, "_old", io.tablemigrator.api.RollbackWindow.Disabled);
     }
 
     @Test

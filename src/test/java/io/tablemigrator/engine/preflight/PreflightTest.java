@@ -67,7 +67,8 @@ class PreflightTest {
         MigrationPlan asReader = new MigrationPlan(plan.id(), plan.mode(),
                 io.tablemigrator.engine.db.PgUrl.parse(source.url(user, null)), plan.target(), plan.tables(),
                 plan.parallelism(), plan.cutoverPolicy(), plan.maxLagBytes(), plan.cutoverTimeout(),
-                plan.sourceAfterCutover(), plan.validation());
+                plan.sourceAfterCutover(), plan.validation(), plan.replayParallelism(), plan.schemaSkip(), plan.swap(),
+                plan.oldSuffix(), plan.rollbackWindow());
         refused(asReader, "SourcePermissionDenied")
                 .hasMessageContaining("does not own source table public.t")
                 .hasMessageContaining("ALTER ROLE \"" + user + "\" WITH REPLICATION;")

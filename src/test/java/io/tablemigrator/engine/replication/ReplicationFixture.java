@@ -63,7 +63,8 @@ final class ReplicationFixture implements AutoCloseable {
     ReplicationFixture plan(List<TableMapping> tables) {
         plan = new MigrationPlan("test/" + sourceDb.name() + "-" + IDS.incrementAndGet(), MigrationMode.Online,
                 source.url(), target.url(), tables, 2, CutoverPolicy.Automatic, 1 << 20, Duration.ofMinutes(1),
-                SourceAfterCutover.Writable, ValidationMode.Count);
+                SourceAfterCutover.Writable, ValidationMode.Count, 1, java.util.Set.of(), false, "_old",
+                io.tablemigrator.api.RollbackWindow.Disabled);
         checkpoint = CheckpointStore.open(target, plan.id());
         board = new StatusBoard(tables);
         return this;
