@@ -4,9 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.tablemigrator.api.MigrationMode;
 import io.tablemigrator.engine.MigrationError;
@@ -14,6 +14,7 @@ import io.tablemigrator.engine.MigrationPlan;
 import io.tablemigrator.engine.TableMapping;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.QualifiedName;
+import io.tablemigrator.engine.db.Sql;
 import io.tablemigrator.engine.schema.SchemaReader;
 
 /**
@@ -26,11 +27,16 @@ public final class Preflight {
     private final MigrationPlan plan;
     private final Database source;
     private final Database target;
+    /** Kinds of problem whose sentence names the source user; one instance each, so that their tables group. */
+    private final TableProblem notReadable;
+    private final TableProblem notOwned;
 
     public Preflight(MigrationPlan plan, Database source, Database target) {
         this.plan = plan;
         this.source = source;
         this.target = target;
+        this.notReadable = notReadable();
+        this.notOwned = notOwned();
     }
 
     /**
@@ -40,12 +46,12 @@ public final class Preflight {
      * @throws MigrationError naming every problem found
      */
     public void check(Set<QualifiedName> ownTargetTables) {
-        List<Problem> problems = new ArrayList<>();
+        Problems problems = new Problems();
         try (Connection src = source.connect(); Connection tgt = target.connect()) {
             checkVersion(src, source, problems);
             checkVersion(tgt, target, problems);
             if (!problems.isEmpty()) {
-                throw failure(problems); // the catalog queries below are written for the supported versions
+                throw problems.toError(); // the catalog queries below are written for the supported versions
             }
             checkSourceTables(src, problems);
             checkTargetTables(tgt, ownTargetTables, problems);
@@ -56,19 +62,14 @@ public final class Preflight {
             throw new MigrationError("PreflightFailed", "Preflight could not query the databases: " + e.getMessage(), e);
         }
         if (!problems.isEmpty()) {
-            throw failure(problems);
+            throw problems.toError();
         }
-    }
-
-    private static MigrationError failure(List<Problem> problems) {
-        return new MigrationError(problems.get(0).reason(),
-                String.join(" ", problems.stream().map(Problem::message).toList()));
     }
 
     /** The oldest major version tested on either side: what is older is refused rather than tried. */
     private static final int OLDEST_MAJOR = 12;
 
-    private static void checkVersion(Connection c, Database db, List<Problem> problems) throws SQLException {
+    private static void checkVersion(Connection c, Database db, Problems problems) throws SQLException {
         int major = c.getMetaData().getDatabaseMajorVersion();
         if (major < OLDEST_MAJOR) {
             problems.add(new Problem("UnsupportedVersion", "The " + db.side() + " " + db.url().redacted() + " runs"
@@ -78,7 +79,38 @@ public final class Preflight {
         }
     }
 
-    private void checkSourceTables(Connection src, List<Problem> problems) throws SQLException {
+    /** The source user may not read tables: one GRANT for all of them. */
+    private TableProblem notReadable() {
+        return new TableProblem("SourcePermissionDenied", tables -> "User " + sourceUser() + " may not read source "
+                + Problems.names("table", tables) + ". Fix: GRANT SELECT ON "
+                + tables.stream().map(QualifiedName::quoted).collect(Collectors.joining(", ")) + " TO "
+                + Sql.ident(sourceUser()) + ";");
+    }
+
+    private TableProblem notOwned() {
+        return new TableProblem("SourcePermissionDenied", tables -> "User " + sourceUser() + " does not own source "
+                + Problems.names("table", tables) + ", so it cannot "
+                + (plan.mode() == MigrationMode.Online ? "publish or " : "") + "fence "
+                + (tables.size() == 1 ? "it" : "them") + " against writes. Fix: run the migration as the tables' owner"
+                + " (or a member of the owning role).");
+    }
+
+    private static final TableProblem UNLOGGED = new TableProblem("UnloggedTable", tables -> "Source "
+            + Problems.names("table", tables) + (tables.size() == 1 ? " is" : " are") + " UNLOGGED, so logical"
+            + " replication cannot see " + (tables.size() == 1 ? "its" : "their") + " changes. Fix: "
+            + Problems.statements(tables, t -> "ALTER TABLE " + t.quoted() + " SET LOGGED;") + " Or use mode: Offline.");
+
+    private static final TableProblem NO_REPLICA_IDENTITY = new TableProblem("NoReplicaIdentity", tables -> "Source "
+            + Problems.names("table", tables) + (tables.size() == 1 ? " has" : " have") + " no primary key and no"
+            + " replica identity, so " + (tables.size() == 1 ? "its" : "their") + " updates and deletes cannot be"
+            + " replicated. Fix: add a primary key, or run "
+            + Problems.statements(tables, t -> "ALTER TABLE " + t.quoted() + " REPLICA IDENTITY FULL;"));
+
+    private String sourceUser() {
+        return source.url().user();
+    }
+
+    private void checkSourceTables(Connection src, Problems problems) throws SQLException {
         for (int i = 0; i < plan.tables().size(); i++) {
             TableMapping table = plan.tables().get(i);
             String field = "spec.tables[" + i + "]";
@@ -92,38 +124,33 @@ public final class Preflight {
                 continue;
             }
             for (String refusal : SchemaReader.read(src, table.source()).refusals(MigrationMode.Offline)) {
-                problems.add(new Problem("SourceTableUnsupported", refusal + " Remove it from " + field + "."));
+                problems.add("SourceTableUnsupported", refusal + " Remove it from " + field + ".");
             }
             if (facts.kind() != 'r') {
                 continue;
             }
             if (!facts.readable()) {
-                problems.add(new Problem("SourcePermissionDenied", "User " + source.url().user()
-                        + " may not read source table " + table.source().display() + ". Fix: GRANT SELECT ON "
-                        + table.source().quoted() + " TO " + io.tablemigrator.engine.db.Sql.ident(source.url().user())
-                        + ";"));
+                problems.add(notReadable, table.source());
             }
             if (!facts.ownedOrSuperuser()) {
-                problems.add(new Problem("SourcePermissionDenied", "User " + source.url().user()
-                        + " does not own source table " + table.source().display() + ", so it cannot "
-                        + (plan.mode() == MigrationMode.Online ? "publish it or " : "") + "fence it against writes."
-                        + " Fix: run the migration as the table's owner (or a member of the owning role)."));
+                problems.add(notOwned, table.source());
             }
             if (plan.mode() == MigrationMode.Online && facts.unlogged()) {
-                problems.add(new Problem("UnloggedTable", "Source table " + table.source().display()
-                        + " is UNLOGGED, so logical replication cannot see its changes. Fix: ALTER TABLE "
-                        + table.source().quoted() + " SET LOGGED; or use mode: Offline."));
+                problems.add(UNLOGGED, table.source());
             }
             if (plan.mode() == MigrationMode.Online && !facts.hasReplicaIdentity()) {
-                problems.add(new Problem("NoReplicaIdentity", "Source table " + table.source().display()
-                        + " has no primary key and no replica identity, so its updates and deletes cannot be "
-                        + "replicated. Fix: add a primary key, or run ALTER TABLE " + table.source().quoted()
-                        + " REPLICA IDENTITY FULL;"));
+                problems.add(NO_REPLICA_IDENTITY, table.source());
             }
         }
     }
 
-    private void checkTargetTables(Connection tgt, Set<QualifiedName> ownTargetTables, List<Problem> problems)
+    private static final TableProblem TARGET_NOT_EMPTY = new TableProblem("TargetTableNotEmpty", tables -> "Target "
+            + Problems.names("table", tables) + " already exist" + (tables.size() == 1 ? "s" : "") + " and hold"
+            + (tables.size() == 1 ? "s" : "") + " rows; tablemigrator only fills empty tables. Fix: empty or drop "
+            + (tables.size() == 1 ? "it" : "them") + " on the target, or map " + (tables.size() == 1 ? "it" : "them")
+            + " to another targetName in spec.tables.");
+
+    private void checkTargetTables(Connection tgt, Set<QualifiedName> ownTargetTables, Problems problems)
             throws SQLException {
         for (int i = 0; i < plan.tables().size(); i++) {
             QualifiedName name = plan.tables().get(i).target();
@@ -144,18 +171,16 @@ public final class Preflight {
                  ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + name.quoted() + ")")) {
                 rs.next();
                 if (rs.getBoolean(1)) {
-                    problems.add(new Problem("TargetTableNotEmpty", "Target table " + name.display()
-                            + " already exists and holds rows; tablemigrator only fills empty tables. Fix: empty or "
-                            + "drop it on the target, or map spec.tables[" + i + "] to another targetName."));
+                    problems.add(TARGET_NOT_EMPTY, name);
                 }
             } catch (SQLException e) {
-                problems.add(new Problem("TargetPermissionDenied", "Cannot read target table " + name.display()
-                        + ": " + e.getMessage()));
+                problems.add("TargetPermissionDenied", "Cannot read target table " + name.display() + ": "
+                        + e.getMessage());
             }
         }
     }
 
-    private void checkLogicalReplication(Connection src, List<Problem> problems) throws SQLException {
+    private void checkLogicalReplication(Connection src, Problems problems) throws SQLException {
         String walLevel = value(src, "SHOW wal_level");
         if (!"logical".equals(walLevel)) {
             problems.add(new Problem("WalLevelNotLogical", "The source has wal_level = " + walLevel
@@ -163,7 +188,7 @@ public final class Preflight {
                     + "source server (managed services: set the logical replication parameter), or use mode: Offline."));
         }
         boolean slotExists = "t".equals(value(src, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = "
-                + io.tablemigrator.engine.db.Sql.literal(plan.slotName()) + ")"));
+                + Sql.literal(plan.slotName()) + ")"));
         int freeSlots = Integer.parseInt(value(src, "SELECT current_setting('max_replication_slots')::int "
                 + "- (SELECT count(*) FROM pg_replication_slots)"));
         if (!slotExists && freeSlots < 1) {
@@ -181,7 +206,7 @@ public final class Preflight {
         if (!"t".equals(value(src, "SELECT rolsuper OR rolreplication OR EXISTS (SELECT 1 FROM pg_roles r WHERE "
                 + "r.rolname = 'rds_replication' AND pg_has_role(current_user, r.oid, 'MEMBER')) "
                 + "FROM pg_roles WHERE rolname = current_user"))) {
-            String user = io.tablemigrator.engine.db.Sql.ident(source.url().user());
+            String user = Sql.ident(source.url().user());
             problems.add(new Problem("ReplicationNotPermitted", "User " + source.url().user()
                     + " may not use logical replication on the source. Fix: ALTER ROLE " + user
                     + " WITH REPLICATION; (on Amazon RDS: GRANT rds_replication TO " + user + ";)"));
@@ -189,8 +214,8 @@ public final class Preflight {
         if (!"t".equals(value(src, "SELECT has_database_privilege(current_database(), 'CREATE')"))) {
             problems.add(new Problem("SourcePermissionDenied", "User " + source.url().user()
                     + " may not create a publication in the source database. Fix: GRANT CREATE ON DATABASE "
-                    + io.tablemigrator.engine.db.Sql.ident(source.url().database()) + " TO "
-                    + io.tablemigrator.engine.db.Sql.ident(source.url().user()) + ";"));
+                    + Sql.ident(source.url().database()) + " TO "
+                    + Sql.ident(source.url().user()) + ";"));
         }
     }
 
