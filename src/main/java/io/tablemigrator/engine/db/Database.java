@@ -21,6 +21,14 @@ public final class Database {
             + "SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET bytea_output = 'hex'; "
             + "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
             + "SET row_security = off";
+    /**
+     * For sessions whose values' text goes to the other database or is compared with the other's: an empty
+     * search_path (as PostgreSQL's own publisher uses), so that values of OID-alias types (regclass, regtype,
+     * regproc...) print as schema-qualified names, which resolve to the same objects whatever the other side's
+     * search_path. Writing sessions keep the user's search_path: the target's triggers, defaults and checks may
+     * rely on it.
+     */
+    private static final String READER_SETTINGS = "SET search_path = ''";
 
     private final String side;
     private final PgUrl url;
@@ -44,19 +52,34 @@ public final class Database {
         return connect(url.properties());
     }
 
-    /** A logical replication (walsender) connection to the database. */
+    /**
+     * A connection that reads rows to send their text to the other database or to compare it with the other's
+     * (the copy's source side, validation): the engine's settings and an empty search_path.
+     */
+    public Connection connectReader() {
+        return connect(url.properties(), SESSION_SETTINGS + "; " + READER_SETTINGS);
+    }
+
+    /**
+     * A logical replication (walsender) connection to the database, with a reader's settings: pgoutput formats
+     * the values it sends with them.
+     */
     public Connection connectReplication() {
         Properties props = url.properties();
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-        return open(props);
+        return connect(props, SESSION_SETTINGS + "; " + READER_SETTINGS);
     }
 
     private Connection connect(Properties props) {
+        return connect(props, SESSION_SETTINGS);
+    }
+
+    private Connection connect(Properties props, String settings) {
         Connection connection = open(props);
         try (Statement st = connection.createStatement()) {
-            st.execute(SESSION_SETTINGS);
+            st.execute(settings);
             return connection;
         } catch (SQLException e) {
             closeQuietly(connection);

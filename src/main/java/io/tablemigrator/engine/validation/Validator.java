@@ -89,7 +89,7 @@ public final class Validator {
     }
 
     private static Fingerprint fingerprint(Database db, String snapshot, Read read) throws SQLException {
-        try (Connection c = db.connect()) {
+        try (Connection c = db.connectReader()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
