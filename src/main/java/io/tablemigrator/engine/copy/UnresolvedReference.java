@@ -73,11 +73,12 @@ final class UnresolvedReference {
                 }
             }
             return Optional.of(new MigrationError("ReferencedObjectMissing", "Copying source table "
-                    + table.mapping().source().display() + " failed: " + PgErrors.firstLine(failure) + ". Its "
+                    + table.mapping().source().display() + " failed: " + message(failure) + ". Its "
                     + (columns.size() == 1 ? "column " : "columns ")
                     + columns.stream().map(AliasColumn::display).collect(Collectors.joining(", "))
-                    + " hold references to database objects, which are carried by name: each object named must"
-                    + " exist on the target. Create it there, then run the migration again.", failure));
+                    + (columns.size() == 1 ? " holds" : " hold") + " references to database objects, which are"
+                    + " carried by name: each object named must exist on the target. Create it there, then run the"
+                    + " migration again.", failure));
         } catch (SQLException | RuntimeException e) {
             return Optional.empty();
         }
@@ -88,8 +89,7 @@ final class UnresolvedReference {
         return new MigrationError("ReferencedObjectMissing", "Source table " + table.mapping().source().display()
                 + " holds " + Sql.literal(missing.value()) + " in column " + column.display() + ", which names a "
                 + column.type().objectKind() + " that the target database does not have (" + missing.error()
-                + "). Values of"
-                + " type " + column.type().typeName() + " are carried by name: create that "
+                + "). Values of type " + column.type().typeName() + " are carried by name: create that "
                 + column.type().objectKind() + " on the target (or migrate it too), or change the value on the"
                 + " source; then run the migration again.", failure);
     }
