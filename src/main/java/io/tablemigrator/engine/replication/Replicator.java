@@ -223,14 +223,7 @@ public final class Replicator implements AutoCloseable {
         skipThrough = max(skipThrough, appliedLsn);
         replicationConnection = ReplicationErrors.connectReplication(route.from());
         try {
-            try (Statement st = replicationConnection.createStatement()) {
-                // the server formats values with these settings: the same ones the target session parses with
-                st.execute("SET TimeZone = 'UTC'");
-                st.execute("SET DateStyle = 'ISO, YMD'");
-                st.execute("SET IntervalStyle = 'postgres'");
-                st.execute("SET extra_float_digits = 3");
-                st.execute("SET bytea_output = 'hex'");
-            }
+            // the server formats values with the connection's settings (Database): the ones the target parses with
             int major = replicationConnection.getMetaData().getDatabaseMajorVersion();
             protocolVersion = major >= 14 ? 2 : 1;
             ChainedLogicalStreamBuilder builder = replicationConnection.unwrap(PGConnection.class)
