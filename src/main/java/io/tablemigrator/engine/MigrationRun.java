@@ -25,8 +25,8 @@ import io.tablemigrator.engine.db.PgErrors;
 import io.tablemigrator.engine.db.QualifiedName;
 import io.tablemigrator.engine.preflight.Preflight;
 import io.tablemigrator.engine.schema.CopyColumns;
-import io.tablemigrator.engine.schema.PostCopyRunner;
 import io.tablemigrator.engine.schema.PartitionSync;
+import io.tablemigrator.engine.schema.PostCopyRunner;
 import io.tablemigrator.engine.schema.PostCopyStep;
 import io.tablemigrator.engine.schema.SchemaCreator;
 import io.tablemigrator.engine.schema.SchemaPlan;
@@ -273,7 +273,8 @@ final class MigrationRun {
             for (var entry : copyColumns().entrySet()) {
                 TableProgress table = entry.getKey();
                 long estimated = 0;
-                for (TableMapping unit : PartitionLeaves.copyUnits(s, t, schema().table(table.mapping().target()).orElseThrow())) {
+                TablePlan tablePlan = schema().table(table.mapping().target()).orElseThrow();
+                for (TableMapping unit : PartitionLeaves.copyUnits(s, t, tablePlan)) {
                     ps.setString(1, unit.source().quoted());
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();

@@ -52,7 +52,8 @@ public final class SnapshotCopy implements AutoCloseable {
     /** Queues every chunk on the runner; the caller waits with {@link ParallelRunner#awaitAll()}. */
     public void submit(ParallelRunner runner, List<CopyChunk> chunks, Consumer<TableProgress> onTableCopied) {
         Map<TableProgress, AtomicInteger> chunksLeft = new HashMap<>();
-        chunks.forEach(c -> chunksLeft.computeIfAbsent(c.table().progress(), t -> new AtomicInteger()).incrementAndGet());
+        chunks.forEach(c -> chunksLeft.computeIfAbsent(c.table().progress(), t -> new AtomicInteger())
+                .incrementAndGet());
         for (CopyChunk chunk : chunks) {
             runner.submit(() -> {
                 copy(chunk, () -> stop.getAsBoolean() || runner.failed());
