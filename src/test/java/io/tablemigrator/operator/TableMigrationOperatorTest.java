@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.tablemigrator.api.MigrationMode;
 import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.TableMigration;
@@ -33,16 +32,17 @@ import io.tablemigrator.testing.FakeKubelet;
 import io.tablemigrator.testing.KubeFixtures;
 import io.tablemigrator.testing.PgServer;
 import io.tablemigrator.testing.TestDb;
+import io.tablemigrator.testing.WithApiServer;
 import io.tablemigrator.worker.MigrationRunner;
 import io.tablemigrator.worker.WorkerMain;
 import jakarta.inject.Inject;
 
 /**
- * The operator end to end on the mock API server: the reconciler, the worker Jobs, the in-process worker (run by
+ * The operator end to end on the mock API server (merging patches as a real one does): the reconciler, the worker Jobs, the in-process worker (run by
  * {@link FakeKubelet}) and the engine against embedded PostgreSQL 14.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithApiServer
 class TableMigrationOperatorTest {
 
     @Inject
