@@ -495,7 +495,7 @@ public final class Replicator implements AutoCloseable {
             return;
         }
         if (batchChanges > 0) {
-            applier.commit(checkpoint, batchEndLsn);
+            applier.commit(checkpoint, batchEndLsn, batchChanges);
             board.addChangesApplied(batchChanges);
         } else {
             applier.endEmptyTransaction();
