@@ -12,6 +12,7 @@ import io.tablemigrator.api.CutoverStatus;
 import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.ProgressStatus;
 import io.tablemigrator.api.ReplicationStatus;
+import io.tablemigrator.engine.replication.ReplayProgress;
 import io.tablemigrator.api.TableMigrationStatus;
 import io.tablemigrator.api.TableStatus;
 
@@ -140,17 +141,28 @@ public final class StatusBoard {
         replication = r;
     }
 
-    /** Called by the replay loop after each target commit. */
-    public void replicationProgress(String confirmedLsn, long lagBytes, long lagSeconds) {
-        ReplicationStatus r = replication == null ? new ReplicationStatus() : copyOf(replication);
-        r.setConfirmedLsn(confirmedLsn);
-        r.setLagBytes(lagBytes);
-        r.setLagSeconds(lagSeconds);
-        replication = r;
-    }
+    /** Where forward replay (source to target) reports: status.replication. */
+    public ReplayProgress forwardReplay() {
+        return new ReplayProgress() {
+            @Override
+            public void started(String slotName, String publicationName) {
+                replication(slotName, publicationName);
+            }
 
-    public void addChangesApplied(long changes) {
-        changesApplied.addAndGet(changes);
+            @Override
+            public void position(String confirmedLsn, long lagBytes, long lagSeconds) {
+                ReplicationStatus r = replication == null ? new ReplicationStatus() : copyOf(replication);
+                r.setConfirmedLsn(confirmedLsn);
+                r.setLagBytes(lagBytes);
+                r.setLagSeconds(lagSeconds);
+                replication = r;
+            }
+
+            @Override
+            public void applied(long changes) {
+                changesApplied.addAndGet(changes);
+            }
+        };
     }
 
     public long changesApplied() {

@@ -17,6 +17,7 @@ import io.tablemigrator.testing.Checkpoints;
 import io.tablemigrator.testing.EngineProcess;
 import io.tablemigrator.testing.PgServer;
 import io.tablemigrator.testing.ShopWorkload;
+import io.tablemigrator.testing.TenantSchema;
 import io.tablemigrator.testing.TestDb;
 
 /** The command line as a user runs it: a separate process, its exit code, stdout and stderr. */
@@ -59,6 +60,19 @@ class CliTest {
         assertThat((String) status(p).get("message")).contains("public.events has no primary key and no replica identity")
                 .contains("ALTER TABLE \"public\".\"events\" REPLICA IDENTITY FULL;");
         assertThat(p.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void rowLevelSecurityThatWouldHideRowsExitsTwoNamingTheTableAndTheFix() throws Exception {
+        TenantSchema.create(source);
+        Path manifest = EngineProcess.manifest("cli-rls", source.url(TenantSchema.owner(source), null), target.url(),
+                "tables: [{name: tenants_data}]");
+        EngineProcess p = EngineProcess.start("migrate", manifest);
+        assertThat(p.exitCode(60)).as(p.stderr()).isEqualTo(2);
+        assertThat((String) status(p).get("message"))
+                .contains("Source table public.tenants_data FORCEs row-level security on its owner")
+                .contains("ALTER ROLE \"" + TenantSchema.owner(source) + "\" BYPASSRLS;");
+        assertThat(p.stderr()).doesNotContain("Exception");
     }
 
     @Test

@@ -35,10 +35,15 @@ public final class EngineProcess {
 
     /** A manifest file for a migration between two test databases; {@code specYaml} is the rest of the spec. */
     public static Path manifest(String name, TestDb source, TestDb target, String specYaml) throws IOException {
+        return manifest(name, source.url(), target.url(), specYaml);
+    }
+
+    /** The same between two database URIs, for a migration whose users are not the superuser. */
+    public static Path manifest(String name, String sourceUrl, String targetUrl, String specYaml) throws IOException {
         Path file = Files.createTempFile(name, ".yaml");
         Files.writeString(file, "apiVersion: tablemigrator.io/v1alpha1\nkind: TableMigration\nmetadata: {name: " + name
-                + ", namespace: test}\nspec:\n  source: {url: \"" + source.url() + "\"}\n  target: {url: \""
-                + target.url() + "\"}\n" + specYaml.indent(2));
+                + ", namespace: test}\nspec:\n  source: {url: \"" + sourceUrl + "\"}\n  target: {url: \""
+                + targetUrl + "\"}\n" + specYaml.indent(2));
         return file;
     }
 

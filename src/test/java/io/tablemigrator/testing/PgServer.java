@@ -134,6 +134,23 @@ public final class PgServer {
         return new TestDb(this, name);
     }
 
+    /**
+     * A new database copied from {@code template} (CREATE DATABASE ... TEMPLATE): the same objects under the same
+     * OIDs, as a restored clone of a production database has. Nobody may be connected to the template meanwhile;
+     * autovacuum may be, for a moment, so it is tried again until it is not.
+     */
+    public TestDb copyOf(TestDb template, String prefix) {
+        String name = prefix + "_" + DATABASES.incrementAndGet();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreException(SQLException.class).until(() -> {
+            try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
+                 Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + name + " TEMPLATE " + template.name());
+                return true;
+            }
+        });
+        return new TestDb(this, name);
+    }
+
     /** libpq URI of a database on this server as the given user. */
     public String url(String user, String password, String database) {
         return "postgresql://" + user + (password == null ? "" : ":" + password) + "@localhost:" + port() + "/" + database;

@@ -18,9 +18,14 @@ public final class Plans {
      * test databases.
      */
     public static MigrationPlan plan(String name, TestDb source, TestDb target, String specYaml) {
+        return plan(name, source.url(), target.url(), specYaml);
+    }
+
+    /** The same between two database URIs, for a migration whose users are not the superuser. */
+    public static MigrationPlan plan(String name, String sourceUrl, String targetUrl, String specYaml) {
         String manifest = "apiVersion: tablemigrator.io/v1alpha1\nkind: TableMigration\nmetadata: {name: " + name
-                + ", namespace: test}\nspec:\n  source: {url: \"" + source.url() + "\"}\n  target: {url: \""
-                + target.url() + "\"}\n" + specYaml.indent(2);
+                + ", namespace: test}\nspec:\n  source: {url: \"" + sourceUrl + "\"}\n  target: {url: \""
+                + targetUrl + "\"}\n" + specYaml.indent(2);
         var loaded = ManifestLoader.parse(manifest);
         TableMigrationSpec spec = loaded.migration().getSpec();
         return PlanBuilder.build(loaded.id(), spec, loaded.sourceUrl(), loaded.targetUrl());

@@ -28,6 +28,9 @@ import io.tablemigrator.engine.Outcome;
 import io.tablemigrator.engine.StatusBoard;
 import io.tablemigrator.testing.ApiServer;
 import io.tablemigrator.testing.KubeFixtures;
+import io.tablemigrator.testing.PgServer;
+import io.tablemigrator.testing.TenantSchema;
+import io.tablemigrator.testing.TestDb;
 
 /** The worker's contract: what it reads, what it writes, and the exit code and termination message it leaves. */
 class WorkerRunTest {
@@ -122,6 +125,23 @@ class WorkerRunTest {
         assertThat(code).isEqualTo(2);
         assertThat(terminationMessage()).isEqualTo("WalLevelNotLogical: The source has wal_level replica; set wal_level = logical.");
         assertThat(get(name).getStatus().getTables()).as("the status so far is published").hasSize(1);
+    }
+
+    /** The real engine against real databases: what the operator turns into a Degraded condition. */
+    @Test
+    void aPreflightProblemOfTheRealEngineExitsTwoWithItsSentence() throws IOException {
+        TestDb source = PgServer.pg14().newDatabase("wrk_src");
+        TestDb target = PgServer.pg17().newDatabase("wrk_tgt");
+        TenantSchema.create(source);
+        env.put(WorkerEnv.SOURCE_URL, source.url(TenantSchema.owner(source), null));
+        client.resource(KubeFixtures.migration("shop", "rls").sourceSecret("shop-source", "url").targetUrl(target.url())
+                .table("public", "tenants_data").build()).create();
+
+        int code = new WorkerRun(client, new MigrationRunner(), WorkerEnv.of(env), Duration.ofMillis(50),
+                new String[] {"--namespace", "shop", "--name", "rls"}).execute();
+        assertThat(code).isEqualTo(2);
+        assertThat(terminationMessage()).startsWith("SourceRowSecurity: Source table public.tenants_data FORCEs"
+                + " row-level security on its owner").contains("BYPASSRLS;");
     }
 
     @Test

@@ -6,11 +6,13 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.tablemigrator.engine.MigrationError;
 import io.tablemigrator.engine.ParallelRunner;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.Sql;
@@ -69,6 +71,12 @@ public final class SnapshotCopy implements AutoCloseable {
         try {
             mine.copier().copy(mine.source(), mine.target(), chunk, giveUp);
             copied = true;
+        } catch (SQLException e) {
+            Optional<MigrationError> explained = UnresolvedReference.explain(e, chunk.table(), source, snapshot, target);
+            if (explained.isPresent()) {
+                throw explained.get();
+            }
+            throw e;
         } finally {
             if (!copied) {
                 // a failed or cancelled COPY may leave either session unusable: the next chunk opens new ones
@@ -79,7 +87,8 @@ public final class SnapshotCopy implements AutoCloseable {
     }
 
     private Streams open() throws SQLException {
-        Connection src = source.connect();
+        // a reader's session: text COPY prints values of OID-alias types as qualified names (see Database)
+        Connection src = source.connectReader();
         Connection tgt = null;
         try {
             src.setAutoCommit(false);

@@ -11,11 +11,24 @@ import org.postgresql.PGProperty;
 /**
  * One side of a migration (source or target): opens connections with the session settings every part
  * of the engine relies on, so that text forms of values (timestamps, floats, bytea) are the same on both sides.
+ * <p>
+ * Every session runs with {@code row_security = off}, as pg_dump's do: a table whose row-level security policies
+ * would hide rows from the migration's user then raises an error instead of being read (or written) in part. A
+ * copy or a validation that silently saw fewer rows would agree with itself; this way it cannot run at all.
  */
 public final class Database {
     private static final String SESSION_SETTINGS = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; "
             + "SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET bytea_output = 'hex'; "
-            + "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0";
+            + "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
+            + "SET row_security = off";
+    /**
+     * For sessions whose values' text goes to the other database or is compared with the other's: an empty
+     * search_path (as PostgreSQL's own publisher uses), so that values of OID-alias types (regclass, regtype,
+     * regproc...) print as schema-qualified names, which resolve to the same objects whatever the other side's
+     * search_path. Writing sessions keep the user's search_path: the target's triggers, defaults and checks may
+     * rely on it.
+     */
+    private static final String READER_SETTINGS = "SET search_path = ''";
 
     private final String side;
     private final PgUrl url;
@@ -39,19 +52,34 @@ public final class Database {
         return connect(url.properties());
     }
 
-    /** A logical replication (walsender) connection to the database. */
+    /**
+     * A connection that reads rows to send their text to the other database or to compare it with the other's
+     * (the copy's source side, validation): the engine's settings and an empty search_path.
+     */
+    public Connection connectReader() {
+        return connect(url.properties(), SESSION_SETTINGS + "; " + READER_SETTINGS);
+    }
+
+    /**
+     * A logical replication (walsender) connection to the database, with a reader's settings: pgoutput formats
+     * the values it sends with them.
+     */
     public Connection connectReplication() {
         Properties props = url.properties();
         PGProperty.REPLICATION.set(props, "database");
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-        return open(props);
+        return connect(props, SESSION_SETTINGS + "; " + READER_SETTINGS);
     }
 
     private Connection connect(Properties props) {
+        return connect(props, SESSION_SETTINGS);
+    }
+
+    private Connection connect(Properties props, String settings) {
         Connection connection = open(props);
         try (Statement st = connection.createStatement()) {
-            st.execute(SESSION_SETTINGS);
+            st.execute(settings);
             return connection;
         } catch (SQLException e) {
             closeQuietly(connection);

@@ -19,7 +19,8 @@ import io.tablemigrator.engine.schema.SchemaReader;
 
 /**
  * Everything that can be found wrong before anything is changed (phase Preparing): both databases reachable, the
- * source tables there and readable, the target tables absent or empty, and for Online mode logical WAL, a free
+ * source tables there and readable, every row visible to the migration's users despite row-level security
+ * ({@link RowSecurityCheck}), the target tables absent or empty, and for Online mode logical WAL, a free
  * replication slot, the replication privilege and a replica identity on every table. All problems are reported
  * at once, each with the fix, so that one round of fixing is enough.
  */
@@ -30,6 +31,7 @@ public final class Preflight {
     /** Kinds of problem whose sentence names the source user; one instance each, so that their tables group. */
     private final TableProblem notReadable;
     private final TableProblem notOwned;
+    private final RowSecurityCheck rowSecurity;
 
     public Preflight(MigrationPlan plan, Database source, Database target) {
         this.plan = plan;
@@ -37,6 +39,7 @@ public final class Preflight {
         this.target = target;
         this.notReadable = notReadable();
         this.notOwned = notOwned();
+        this.rowSecurity = new RowSecurityCheck(source, target);
     }
 
     /**
@@ -54,6 +57,7 @@ public final class Preflight {
                 throw problems.toError(); // the catalog queries below are written for the supported versions
             }
             checkSourceTables(src, problems);
+            rowSecurity.check(plan, src, tgt, ownTargetTables, problems);
             checkTargetTables(tgt, ownTargetTables, problems);
             if (plan.mode() == MigrationMode.Online) {
                 checkLogicalReplication(src, problems);
@@ -154,7 +158,7 @@ public final class Preflight {
             throws SQLException {
         for (int i = 0; i < plan.tables().size(); i++) {
             QualifiedName name = plan.tables().get(i).target();
-            if (ownTargetTables.contains(name)) {
+            if (ownTargetTables.contains(name) || rowSecurity.hides(name)) {
                 continue;
             }
             try (PreparedStatement ps = tgt.prepareStatement("SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON "

@@ -43,6 +43,8 @@ import io.tablemigrator.engine.replication.PgOutputMessage.Update;
 /**
  * Replays the source's changes onto the target, from one thread: reads the slot's pgoutput stream, applies each
  * source transaction in commit order, and commits many of them per target transaction together with the checkpoint.
+ * "Source" and "target" are the two ends of a {@link ReplayRoute}: the migration's source and target for forward
+ * replay, the other way round for the reverse replay of a rollback window.
  *
  * <p>Exactly once: a target transaction records the end LSN of the last source commit it holds
  * ({@link CheckpointStore#recordApplied}); the source is told only positions the target has committed; on start,
@@ -79,10 +81,9 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    private final MigrationPlan plan;
-    private final Database source;
+    private final ReplayRoute route;
     private final CheckpointStore checkpoint;
-    private final StatusBoard board;
+    private final ReplayProgress progress;
     private final Settings settings;
     private final ChangeApplier applier;
     private final TargetCatalog catalog;
@@ -128,45 +129,50 @@ public final class Replicator implements AutoCloseable {
     private long transactionsSkipped;
     private long streamedTransactionsApplied;
 
-    private Replicator(MigrationPlan plan, Database source, CheckpointStore checkpoint, StatusBoard board,
+    private Replicator(ReplayRoute route, CheckpointStore checkpoint, ReplayProgress progress,
                        Settings settings, ChangeApplier applier, LogSequenceNumber start,
                        LogSequenceNumber confirmed, LogSequenceNumber skipThrough) {
-        this.plan = plan;
-        this.source = source;
+        this.route = route;
         this.checkpoint = checkpoint;
-        this.board = board;
+        this.progress = progress;
         this.settings = settings;
         this.applier = applier;
-        this.catalog = new TargetCatalog(applier.connection(), plan.tables());
+        this.catalog = new TargetCatalog(applier.connection(), route.tables());
         this.appliedLsn = start;
         this.confirmedLsn = confirmed;
         this.skipThrough = skipThrough;
     }
 
+    /** Forward replay of a migration, source to target, reported on its replication status. */
     public static Replicator start(MigrationPlan plan, Database source, Database target, CheckpointStore checkpoint,
                                    StatusBoard board) {
         return start(plan, source, target, checkpoint, board, Settings.defaults());
+    }
+
+    public static Replicator start(MigrationPlan plan, Database source, Database target, CheckpointStore checkpoint,
+                                   StatusBoard board, Settings settings) {
+        return start(ReplayRoute.forward(plan, source, target), checkpoint, board.forwardReplay(), settings);
     }
 
     /**
      * Starts streaming from the slot at the checkpoint's applied LSN, or at the slot's consistent point (recorded in
      * the checkpoint when the slot was created) when nothing was applied yet.
      */
-    public static Replicator start(MigrationPlan plan, Database source, Database target, CheckpointStore checkpoint,
-                                   StatusBoard board, Settings settings) {
+    public static Replicator start(ReplayRoute route, CheckpointStore checkpoint, ReplayProgress progress,
+                                   Settings settings) {
         LogSequenceNumber consistent = checkpoint.consistentLsn().orElseThrow(() -> new MigrationError(
-                "ReplicationNotPrepared", "Migration " + plan.id() + " has no replication slot position in its"
+                "ReplicationNotPrepared", "Migration " + route.id() + " has no replication slot position in its"
                 + " checkpoint, so replay cannot start. Cancel the migration and start it again."));
         LogSequenceNumber applied = checkpoint.appliedLsn().orElse(LogSequenceNumber.INVALID_LSN);
         LogSequenceNumber start = max(consistent, applied);
-        ReplicationSlots.takeOver(source, plan.slotName(), SLOT_TAKEOVER_WAIT);
-        LogSequenceNumber slotConfirmed = ReplicationSlots.confirmedFlushLsn(source, plan.slotName())
-                .orElseThrow(() -> ReplicationErrors.slotMissing(plan.slotName()));
-        ChangeApplier applier = ChangeApplier.open(target);
-        Replicator replicator = new Replicator(plan, source, checkpoint, board, settings, applier, start,
+        ReplicationSlots.takeOver(route.from(), route.slotName(), SLOT_TAKEOVER_WAIT);
+        LogSequenceNumber slotConfirmed = ReplicationSlots.confirmedFlushLsn(route.from(), route.slotName())
+                .orElseThrow(() -> ReplicationErrors.slotMissing(route.slotName()));
+        ChangeApplier applier = ChangeApplier.open(route.to());
+        Replicator replicator = new Replicator(route, checkpoint, progress, settings, applier, start,
                 max(start, slotConfirmed), applied);
         try {
-            board.replication(plan.slotName(), plan.publicationName());
+            progress.started(route.slotName(), route.publicationName());
             replicator.openStream();
             replicator.reportStatus(true);
             return replicator;
@@ -211,20 +217,13 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void openStream() {
-        String slot = plan.slotName();
+        String slot = route.slotName();
         ReplicationSlots.checkName(slot);
         // reopened after a stop in the middle of a transaction: what was committed since start is skipped too
         skipThrough = max(skipThrough, appliedLsn);
-        replicationConnection = ReplicationErrors.connectReplication(source);
+        replicationConnection = ReplicationErrors.connectReplication(route.from());
         try {
-            try (Statement st = replicationConnection.createStatement()) {
-                // the server formats values with these settings: the same ones the target session parses with
-                st.execute("SET TimeZone = 'UTC'");
-                st.execute("SET DateStyle = 'ISO, YMD'");
-                st.execute("SET IntervalStyle = 'postgres'");
-                st.execute("SET extra_float_digits = 3");
-                st.execute("SET bytea_output = 'hex'");
-            }
+            // the server formats values with the connection's settings (Database): the ones the target parses with
             int major = replicationConnection.getMetaData().getDatabaseMajorVersion();
             protocolVersion = major >= 14 ? 2 : 1;
             ChainedLogicalStreamBuilder builder = replicationConnection.unwrap(PGConnection.class)
@@ -232,7 +231,7 @@ public final class Replicator implements AutoCloseable {
                     .withSlotName(slot)
                     .withStartPosition(appliedLsn)
                     .withSlotOption("proto_version", String.valueOf(protocolVersion))
-                    .withSlotOption("publication_names", Sql.ident(plan.publicationName()))
+                    .withSlotOption("publication_names", Sql.ident(route.publicationName()))
                     .withStatusInterval((int) settings.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
                     .withAutomaticFlush(false);
             if (protocolVersion >= 2) {
@@ -246,7 +245,7 @@ public final class Replicator implements AutoCloseable {
             replicationConnection = null;
             throw sourceError(e);
         }
-        LOG.fine(() -> "replay of " + plan.id() + " starts at " + appliedLsn.asString() + " (protocol "
+        LOG.fine(() -> "replay of " + route.id() + " starts at " + appliedLsn.asString() + " (protocol "
                 + protocolVersion + ")");
     }
 
@@ -496,7 +495,7 @@ public final class Replicator implements AutoCloseable {
         }
         if (batchChanges > 0) {
             applier.commit(checkpoint, batchEndLsn, batchChanges);
-            board.addChangesApplied(batchChanges);
+            progress.applied(batchChanges);
         } else {
             applier.endEmptyTransaction();
         }
@@ -617,7 +616,7 @@ public final class Replicator implements AutoCloseable {
         } else {
             lagSeconds = Math.max(0, Duration.between(lastAppliedCommitTime, Instant.now()).toSeconds());
         }
-        board.replicationProgress(confirmedLsn.asString(), lastLagBytes, lagSeconds);
+        progress.position(confirmedLsn.asString(), lastLagBytes, lagSeconds);
     }
 
     /**
@@ -646,7 +645,7 @@ public final class Replicator implements AutoCloseable {
 
     private Connection sourceConnection() {
         if (lagConnection == null) {
-            lagConnection = source.connect();
+            lagConnection = route.from().connect();
         }
         return lagConnection;
     }
@@ -673,15 +672,15 @@ public final class Replicator implements AutoCloseable {
         String message = e.getMessage() == null ? "" : e.getMessage();
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (message.contains("publication")) {
-            return ReplicationErrors.publicationMissing(plan.publicationName(), e);
+            return ReplicationErrors.publicationMissing(route.publicationName(), e);
         }
         if ("42704".equals(state) || message.contains("does not exist")) {
-            return ReplicationErrors.slotMissing(plan.slotName());
+            return ReplicationErrors.slotMissing(route.slotName());
         }
         if ("55006".equals(state)) {
-            return ReplicationErrors.slotInUse(plan.slotName(), e);
+            return ReplicationErrors.slotInUse(route.slotName(), e);
         }
-        return ReplicationErrors.sourceReplication(plan.slotName(), e);
+        return ReplicationErrors.sourceReplication(route.slotName(), e);
     }
 
     private static void pause(long millis) {
@@ -715,7 +714,7 @@ public final class Replicator implements AutoCloseable {
             closeStream();
             Database.closeQuietly(lagConnection);
             lagConnection = null;
-            LOG.fine(() -> "replay of " + plan.id() + " closed at " + appliedLsn.asString() + ": "
+            LOG.fine(() -> "replay of " + route.id() + " closed at " + appliedLsn.asString() + ": "
                     + transactionsApplied + " transactions applied, " + transactionsSkipped + " skipped");
         }
     }

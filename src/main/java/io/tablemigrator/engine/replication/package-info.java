@@ -11,7 +11,10 @@
  *   <li>{@link io.tablemigrator.engine.replication.ReplicationSlots#create}: keep the returned handle open until
  *       every copy transaction has imported its snapshot; record its consistent LSN with
  *       {@code CheckpointStore.consistentLsn(lsn)}; then close it.</li>
- *   <li>{@link io.tablemigrator.engine.replication.Replicator#start}, then
+ *   <li>{@link io.tablemigrator.engine.replication.Replicator#start} on a
+ *       {@link io.tablemigrator.engine.replication.ReplayRoute} (which side is read, which is written, through which
+ *       slot and publication, and under which names), reporting to a
+ *       {@link io.tablemigrator.engine.replication.ReplayProgress}; then
  *       {@link io.tablemigrator.engine.replication.Replicator#replicate} until the lag is small or a stop comes;
  *       at cutover, after locking the source tables and emitting the fence message,
  *       {@link io.tablemigrator.engine.replication.Replicator#drainTo}; then

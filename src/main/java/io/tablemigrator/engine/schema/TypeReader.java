@@ -59,18 +59,20 @@ final class TypeReader {
     /**
      * Binary COPY writes arrays and composites with the OIDs of their element or attribute types, which the
      * receiving database checks against its own: only types whose OID is the same everywhere can go in binary.
-     * A domain travels as its base type.
+     * A domain travels as its base type. Values of OID-alias types (regclass...) are OIDs themselves: in binary
+     * they would name whatever object has that OID on the target, so they go as text, by name.
      */
     boolean binarySafe(long oid) throws SQLException {
         TypeInfo info = info(oid);
         if (info.isArray()) {
             TypeInfo elem = info(info.elem());
-            return elem.oid() < FIRST_UNPINNED_OID && elem.typtype() != 'c' && elem.typtype() != 'd';
+            return elem.oid() < FIRST_UNPINNED_OID && elem.typtype() != 'c' && elem.typtype() != 'd'
+                    && !OidAliasType.is(elem.name());
         }
         if (info.typtype() == 'd') {
             return binarySafe(info.baseType());
         }
-        return oid < FIRST_UNPINNED_OID && info.typtype() != 'c';
+        return oid < FIRST_UNPINNED_OID && info.typtype() != 'c' && !OidAliasType.is(info.name());
     }
 
     /** Collects the user types behind a column's type; {@code usedBy} names the column for messages. */

@@ -17,9 +17,10 @@ import io.tablemigrator.engine.db.Sql;
  * The hash is hashtextextended, the function behind hash partitioning, which PostgreSQL keeps stable across major
  * versions; text forms are made alike on both sides by the session settings of {@link io.tablemigrator.engine.db.Database}.
  *
- * @param checksum null when only counting
+ * @param checksum   null when only counting
+ * @param statistics PostgreSQL's own figure for the rows, to tell a count that could not see every row
  */
-public record Fingerprint(long rows, BigDecimal checksum) {
+public record Fingerprint(long rows, BigDecimal checksum, StatisticsRowCount statistics) {
 
     public static Fingerprint of(Connection c, QualifiedName table, List<String> columns, boolean withChecksum)
             throws SQLException {
@@ -29,9 +30,10 @@ public record Fingerprint(long rows, BigDecimal checksum) {
                 // numeric addition per row
                 ? "SELECT count(*), coalesce(sum(hashtextextended(" + row + ", 0)), 0) FROM " + table.quoted()
                 : "SELECT count(*), NULL::numeric FROM " + table.quoted();
+        StatisticsRowCount statistics = StatisticsRowCount.read(c, table);
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
-            return new Fingerprint(rs.getLong(1), rs.getBigDecimal(2));
+            return new Fingerprint(rs.getLong(1), rs.getBigDecimal(2), statistics);
         }
     }
 }
