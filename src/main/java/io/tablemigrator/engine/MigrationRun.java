@@ -115,11 +115,36 @@ final class MigrationRun {
      */
     Phase resumeStage() {
         Phase stage = checkpoint.stage();
-        return stage == Phase.Failed ? Phase.Pending : stage;
+        if (stage == Phase.Failed) {
+            return Phase.Pending;
+        }
+        if (stage.ordinal() >= Phase.Indexing.ordinal() && !stage.isTerminal()) {
+            resumeTotals(stage);
+        }
+        return stage;
+    }
+
+    /**
+     * A run that resumes past the copy reports the whole migration, not only its own part: the rows each table's
+     * copy moved and the changes replayed so far by every run, from the checkpoint.
+     */
+    private void resumeTotals(Phase stage) {
+        Map<QualifiedName, CheckpointStore.CopyTotals> copied = checkpoint.copyTotals();
+        for (TableProgress table : board.tables()) {
+            CheckpointStore.CopyTotals totals = copied.get(table.mapping().source());
+            if (totals != null) {
+                table.resetCopied();
+                table.addCopied(totals.rows(), totals.bytes());
+                table.rowsEstimated(totals.rows());
+            }
+        }
+        board.phase(stage);
+        board.resumeChangesApplied(checkpoint.changesApplied());
     }
 
     /** The migration finished in an earlier run: show its final status again. */
     Outcome completedEarlier() {
+        resumeTotals(Phase.Completed);
         checkpoint.lastStatus().ifPresent(json -> board.restore(Json.read(json, TableMigrationStatus.class)));
         board.phase(Phase.Completed);
         return Outcome.COMPLETED;
@@ -142,6 +167,7 @@ final class MigrationRun {
             dropTables(target, created);
             checkpoint.clearCreatedTables();
         }
+        checkpoint.copyTotals(null);
         checkpoint.stage(Phase.Preparing);
     }
 
@@ -238,9 +264,18 @@ final class MigrationRun {
         } finally {
             board.copyEnded();
         }
+        recordCopyTotals();
         enter(Phase.Indexing);
         PostCopyRunner.run(target, groups.subList(1, deferForeignKeys ? groups.size() - 1 : groups.size()),
                 plan.parallelism());
+    }
+
+    /** Every table is copied: what each copy moved is kept for the runs after this one to report. */
+    private void recordCopyTotals() {
+        Map<QualifiedName, CheckpointStore.CopyTotals> totals = new LinkedHashMap<>();
+        board.tables().forEach(t -> totals.put(t.mapping().source(),
+                new CheckpointStore.CopyTotals(t.rowsCopied(), t.bytesCopied())));
+        checkpoint.copyTotals(totals);
     }
 
     /** Phase Indexing of a resumed run: every step again (each is harmless when already done). */

@@ -169,6 +169,11 @@ public final class StatusBoard {
         return changesApplied.get();
     }
 
+    /** A resumed run counts on from the changes earlier runs applied (the checkpoint's count). */
+    public void resumeChangesApplied(long changesAppliedEarlier) {
+        changesApplied.set(changesAppliedEarlier);
+    }
+
     /** The current lag in bytes, or null before replay has measured it. */
     public Long lagBytes() {
         ReplicationStatus r = replication;
@@ -237,8 +242,11 @@ public final class StatusBoard {
                 TableStatus ts = saved.getTables().get(i);
                 TableProgress t = tables.get(i);
                 t.phase(ts.getPhase());
-                t.resetCopied();
-                t.addCopied(orZero(ts.getRowsCopied()), 0);
+                if (t.rowsCopied() != orZero(ts.getRowsCopied())) {
+                    // the bytes of each table are in the checkpoint's copy totals only, not in a saved status
+                    t.resetCopied();
+                    t.addCopied(orZero(ts.getRowsCopied()), 0);
+                }
                 t.rowsEstimated(orZero(ts.getRowsEstimated()));
                 t.sourceRows = ts.getSourceRows();
                 t.targetRows = ts.getTargetRows();

@@ -112,9 +112,18 @@ class CliTest {
             EngineProcess second = EngineProcess.start("migrate", manifest, "--approve-cutover");
             assertThat(second.exitCode(180)).as(second.stderr()).isZero();
             await().atMost(Duration.ofSeconds(30)).until(() -> app.refusal() != null);
+            // the resumed run prints the whole migration: the first run's copy, and the changes both replayed
+            assertThat(number(second, "progress", "rowsCopied")).isPositive().isEqualTo(number(first, "progress", "rowsCopied"));
+            assertThat(number(second, "replication", "changesApplied"))
+                    .isGreaterThan(number(first, "replication", "changesApplied"));
         }
         assertThat(target.rowsOf("orders")).isEqualTo(source.rowsOf("orders"));
         assertThat(target.rowsOf("customers")).isEqualTo(source.rowsOf("customers"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long number(EngineProcess p, String field, String key) throws Exception {
+        return ((Number) ((Map<String, Object>) status(p).get(field)).get(key)).longValue();
     }
 
     @Test

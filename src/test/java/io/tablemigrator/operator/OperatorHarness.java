@@ -21,8 +21,8 @@ import io.tablemigrator.testing.TestDb;
 import io.tablemigrator.worker.WorkerMain;
 
 /**
- * The operator running against the mock API server, with the {@link FakeKubelet} running the Jobs it creates.
- * Started once per Quarkus application (the tests share it; each uses its own namespace and databases).
+ * The operator running against the {@link io.tablemigrator.testing.ApiServer}, with the {@link FakeKubelet} running
+ * the Jobs it creates. Started once per Quarkus application (the tests share it; each uses its own namespace and databases).
  */
 final class OperatorHarness {
     private static Operator started;
@@ -34,7 +34,6 @@ final class OperatorHarness {
 
     static synchronized FakeKubelet start(Operator operator, KubernetesClient client, WorkerMain worker) {
         if (started != operator) {
-            mockMergePatchReplacesLists();
             if (kubelet != null) {
                 kubelet.close();
             }
@@ -44,16 +43,6 @@ final class OperatorHarness {
             kubelet = new FakeKubelet(client, worker).start();
         }
         return kubelet;
-    }
-
-    /**
-     * The mock API server applies a JSON merge patch with Jackson's readerForUpdating on its global mapper, which
-     * appends to lists where RFC 7386 (and a real API server) replaces them. Lists not mergeable: replaced, as in a
-     * cluster. Affects only the mock server in this JVM.
-     */
-    static void mockMergePatchReplacesLists() {
-        io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
-                .configOverride(com.fasterxml.jackson.databind.node.ArrayNode.class).setMergeable(false);
     }
 
     static String newNamespace(KubernetesClient client, String prefix) {

@@ -3,19 +3,32 @@ package io.tablemigrator.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.tablemigrator.api.TableMigration;
 import io.tablemigrator.engine.MigrationError;
+import io.tablemigrator.testing.ApiServer;
 import io.tablemigrator.testing.KubeFixtures;
 
-@EnableKubernetesMockClient(crud = true)
 class SecretResolverTest {
+    static ApiServer server;
     static KubernetesClient client;
+
+    @BeforeAll
+    static void startApiServer() {
+        server = ApiServer.start();
+        client = server.client();
+    }
+
+    @AfterAll
+    static void stopApiServer() {
+        server.close();
+    }
     SecretResolver resolver;
     static int counter;
     String ns;

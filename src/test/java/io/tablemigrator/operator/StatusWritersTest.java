@@ -6,12 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.TableMigration;
 import io.tablemigrator.api.TableMigrationStatus;
@@ -19,18 +20,29 @@ import io.tablemigrator.api.WorkerStatus;
 import io.tablemigrator.engine.StatusBoard;
 import io.tablemigrator.engine.TableMapping;
 import io.tablemigrator.engine.db.QualifiedName;
+import io.tablemigrator.testing.ApiServer;
 import io.tablemigrator.testing.KubeFixtures;
 import io.tablemigrator.worker.StatusPublisher;
 import io.tablemigrator.worker.WorkerArgs;
 
 /** Invariant 5: the operator and the worker write the same status at the same time and neither loses a field. */
-@EnableKubernetesMockClient(crud = true)
 class StatusWritersTest {
+    static ApiServer server;
     static KubernetesClient client;
+
+    @BeforeAll
+    static void startApiServer() {
+        server = ApiServer.start();
+        client = server.client();
+    }
+
+    @AfterAll
+    static void stopApiServer() {
+        server.close();
+    }
 
     @BeforeEach
     void setUp() {
-        OperatorHarness.mockMergePatchReplacesLists();
         KubeFixtures.installCrd(client);
     }
 

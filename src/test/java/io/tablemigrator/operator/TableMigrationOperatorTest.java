@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.tablemigrator.api.MigrationMode;
 import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.TableMigration;
@@ -33,16 +32,17 @@ import io.tablemigrator.testing.FakeKubelet;
 import io.tablemigrator.testing.KubeFixtures;
 import io.tablemigrator.testing.PgServer;
 import io.tablemigrator.testing.TestDb;
+import io.tablemigrator.testing.WithApiServer;
 import io.tablemigrator.worker.MigrationRunner;
 import io.tablemigrator.worker.WorkerMain;
 import jakarta.inject.Inject;
 
 /**
- * The operator end to end on the mock API server: the reconciler, the worker Jobs, the in-process worker (run by
+ * The operator end to end on the mock API server (merging patches as a real one does): the reconciler, the worker Jobs, the in-process worker (run by
  * {@link FakeKubelet}) and the engine against embedded PostgreSQL 14.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithApiServer
 class TableMigrationOperatorTest {
 
     @Inject
@@ -114,6 +114,7 @@ class TableMigrationOperatorTest {
             }
         });
         application.start();
+        StatusHistory history = new StatusHistory(client, ns, "shop-move");
         client.resource(shopMove(ns).build()).create();
 
         List<Phase> seen = new ArrayList<>();
@@ -154,6 +155,13 @@ class TableMigrationOperatorTest {
             assertThat(c.getLastTransitionTime()).isNotBlank();
         });
         assertThat(s.getWorker().getAttempts()).isEqualTo(1);
+        // written by the worker and the operator many times, the status never grew
+        assertThat(s.getConditions()).extracting(Condition::getType)
+                .containsExactly("Ready", "Progressing", "Degraded", "CutoverReady");
+        awaitCompletedSeenBy(history);
+        assertThat(history.versions()).hasSizeGreaterThan(10);
+        history.assertConsistent();
+        history.close();
         // every row, those copied and those replayed, and nothing else
         assertThat(target.rowsOf("orders")).isEqualTo(source.rowsOf("orders"));
         assertThat(done.getMetadata().getFinalizers()).isNotEmpty();
@@ -191,6 +199,7 @@ class TableMigrationOperatorTest {
     @Test
     void suspendStopsTheWorkerKeepsTheSlotAndResumeContinues() {
         String ns = setUp("suspend", 200);
+        StatusHistory history = new StatusHistory(client, ns, "shop-move");
         TableMigration created = client.resource(shopMove(ns).manual().build()).create();
         awaitTm(ns, "Replicating", m -> m.getStatus().getPhase() == Phase.Replicating);
         MigrationPlan names = OperatorHarness.names(created, source, target);
@@ -222,11 +231,16 @@ class TableMigrationOperatorTest {
             m.getSpec().getCutover().setApproved(true);
             return m;
         });
-        awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
+        TableMigration done = awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
         // resumed from the slot: what the application wrote while paused reached the target
         assertThat(target.rowsOf("orders")).isEqualTo(source.rowsOf("orders")).hasSize(2200);
         assertThat(slotExists(names)).isFalse();
         assertEventReasons(ns, "Paused");
+        // the second worker reports the whole migration: the first one's copy, and the changes both replayed
+        assertTotals(done, 200, 2000);
+        awaitCompletedSeenBy(history);
+        history.assertConsistent();
+        history.close();
     }
 
     @Test
@@ -258,6 +272,7 @@ class TableMigrationOperatorTest {
     @Test
     void aWorkerThatDiesIsReplacedAndResumesFromItsCheckpoint() {
         String ns = setUp("dies", 100);
+        StatusHistory history = new StatusHistory(client, ns, "shop-move");
         client.resource(shopMove(ns).manual().build()).create();
         awaitTm(ns, "Replicating", m -> m.getStatus().getPhase() == Phase.Replicating);
 
@@ -275,9 +290,67 @@ class TableMigrationOperatorTest {
             m.getSpec().getCutover().setApproved(true);
             return m;
         });
-        awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
+        TableMigration done = awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
         // every change, before and after the replacement pod took over, exactly once
         assertThat(target.rowsOf("orders")).isEqualTo(source.rowsOf("orders")).hasSize(200);
+        assertTotals(done, 100, 50 + 50 + 10);
+        awaitCompletedSeenBy(history);
+        history.assertConsistent();
+        history.close();
+    }
+
+    @Test
+    void aWorkerKilledInTheMiddleOfTheCopyStartsItOverAndCountsEachRowOnce() throws Exception {
+        String ns = setUp("midcopy", 3_000);
+        source.execute("CREATE TABLE order_lines (id bigint PRIMARY KEY, order_id bigint, qty int); INSERT INTO order_lines"
+                + " SELECT g, 1 + g % 3000, 1 + g % 5 FROM generate_series(1, 8000) g");
+        StatusHistory history = new StatusHistory(client, ns, "shop-move");
+        try (var sourceTx = source.connect(); var targetTx = target.connect()) {
+            // a source transaction with an xid holds the slot's creation (it waits for running transactions) ...
+            sourceTx.setAutoCommit(false);
+            sourceTx.createStatement().execute("SELECT txid_current()");
+            TableMigration created = client.resource(shopMove(ns).table("public", "order_lines").build()).create();
+            MigrationPlan names = OperatorHarness.names(created, source, target);
+            // the publication comes once the target tables are made, right before the slot
+            await("target tables created, the slot waiting").atMost(Duration.ofSeconds(90))
+                    .until(() -> publicationExists(names));
+            // ... until order_lines on the target is locked against the copy: orders is copied, order_lines waits
+            targetTx.setAutoCommit(false);
+            targetTx.createStatement().execute("LOCK TABLE order_lines IN SHARE MODE");
+            sourceTx.commit();
+            awaitTm(ns, "orders copied, order_lines not", m -> m.getStatus().getPhase() == Phase.Copying
+                    && m.getStatus().getTables().get(0).getRowsCopied() == 3_000
+                    && m.getStatus().getTables().get(1).getRowsCopied() == 0);
+
+            kubelet.kill(ns, "shop-move-worker");
+            targetTx.rollback(); // order_lines' copy goes on, and stops at its first check
+        }
+        TableMigration done = awaitTm(ns, "Completed", m -> m.getStatus().getPhase() == Phase.Completed);
+        assertThat(done.getStatus().getWorker().getAttempts()).isEqualTo(2);
+        assertThat(done.getStatus().getTables()).extracting(t -> t.getRowsCopied()).containsExactly(3_000L, 8_000L);
+        assertTotals(done, 11_000, 0);
+        assertThat(target.rowsOf("order_lines")).isEqualTo(source.rowsOf("order_lines")).hasSize(8_000);
+        awaitCompletedSeenBy(history);
+        history.assertConsistent();
+        history.close();
+    }
+
+    /** The status and the completion message count every row copied once, and every change replayed once. */
+    static void assertTotals(TableMigration done, long rowsCopied, long changesApplied) {
+        var s = done.getStatus();
+        assertThat(s.getProgress().getRowsCopied()).as("progress.rowsCopied").isEqualTo(rowsCopied);
+        assertThat(s.getTables().stream().mapToLong(t -> t.getRowsCopied()).sum()).as("tables[].rowsCopied")
+                .isEqualTo(rowsCopied);
+        assertThat(s.getReplication().getChangesApplied()).as("replication.changesApplied").isEqualTo(changesApplied);
+        assertThat(s.getMessage()).startsWith("Completed: moved " + StatusAggregator.plural(s.getTables().size(), "table")
+                + ", copied " + StatusAggregator.plural(rowsCopied, "row") + ", replayed "
+                + StatusAggregator.plural(changesApplied, "change") + ".");
+    }
+
+    /** The watch delivers the version a test saw through a read a moment later. */
+    static void awaitCompletedSeenBy(StatusHistory history) {
+        await("the watch sees Completed").atMost(Duration.ofSeconds(30)).until(() -> history.versions().stream()
+                .anyMatch(v -> v.getStatus().getPhase() == Phase.Completed));
     }
 
     @Test

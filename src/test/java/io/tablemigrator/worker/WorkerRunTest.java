@@ -12,12 +12,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.tablemigrator.api.Phase;
 import io.tablemigrator.api.TableMigration;
 import io.tablemigrator.engine.MigrationControl;
@@ -25,15 +26,27 @@ import io.tablemigrator.engine.MigrationError;
 import io.tablemigrator.engine.MigrationPlan;
 import io.tablemigrator.engine.Outcome;
 import io.tablemigrator.engine.StatusBoard;
+import io.tablemigrator.testing.ApiServer;
 import io.tablemigrator.testing.KubeFixtures;
 import io.tablemigrator.testing.PgServer;
 import io.tablemigrator.testing.TenantSchema;
 import io.tablemigrator.testing.TestDb;
 
 /** The worker's contract: what it reads, what it writes, and the exit code and termination message it leaves. */
-@EnableKubernetesMockClient(crud = true)
 class WorkerRunTest {
+    static ApiServer server;
     static KubernetesClient client;
+
+    @BeforeAll
+    static void startApiServer() {
+        server = ApiServer.start();
+        client = server.client();
+    }
+
+    @AfterAll
+    static void stopApiServer() {
+        server.close();
+    }
 
     @TempDir
     Path dir;
@@ -55,7 +68,6 @@ class WorkerRunTest {
 
     @BeforeEach
     void setUp() {
-        io.tablemigrator.operator.OperatorHarnessAccess.mockMergePatchReplacesLists();
         KubeFixtures.installCrd(client);
         terminationLog = dir.resolve("termination-log");
         env = new HashMap<>(Map.of(WorkerEnv.TERMINATION_LOG, terminationLog.toString(),

@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.postgresql.replication.LogSequenceNumber;
@@ -67,7 +69,13 @@ public final class CheckpointStore implements AutoCloseable {
                     + " cutover_approved boolean NOT NULL DEFAULT false,"
                     + " cancel_requested boolean NOT NULL DEFAULT false,"
                     + " status jsonb,"
+                    + " copied jsonb,"
+                    + " changes_applied bigint NOT NULL DEFAULT 0,"
                     + " updated_at timestamptz NOT NULL DEFAULT now())");
+            // a table made by an earlier version lacks the totals; the ALTER only when needed (it locks the table)
+            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = '" + TABLE
+                    + "'::regclass AND attname = 'changes_applied' AND NOT attisdropped) THEN ALTER TABLE " + TABLE
+                    + " ADD COLUMN copied jsonb, ADD COLUMN changes_applied bigint NOT NULL DEFAULT 0; END IF; END $$");
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO " + TABLE + " (id) VALUES (?) ON CONFLICT (id) DO NOTHING")) {
                 ps.setString(1, id);
@@ -149,8 +157,9 @@ public final class CheckpointStore implements AutoCloseable {
         return Optional.ofNullable(readString("consistent_lsn")).map(LogSequenceNumber::valueOf);
     }
 
+    /** A new slot (or none): nothing of it is applied yet, and the count of changes replayed starts again. */
     public void consistentLsn(LogSequenceNumber lsn) {
-        update("consistent_lsn = ?::pg_lsn, applied_lsn = NULL", lsn == null ? null : lsn.asString());
+        update("consistent_lsn = ?::pg_lsn, applied_lsn = NULL, changes_applied = 0", lsn == null ? null : lsn.asString());
     }
 
     /** The end LSN of the last source transaction the target has committed. */
@@ -159,16 +168,58 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     /**
-     * Records the applied position inside the caller's open target transaction, so that the changes and the
-     * position commit together or not at all.
+     * Records the applied position, and adds the changes applied up to it to the migration's count, inside the
+     * caller's open target transaction: the changes, the position and the count commit together or not at all, so
+     * the count is exact whatever process applied them (each change is applied once).
      */
-    public void recordApplied(Connection transaction, LogSequenceNumber endLsn) throws SQLException {
-        try (PreparedStatement ps = transaction.prepareStatement(
-                "UPDATE " + TABLE + " SET applied_lsn = ?::pg_lsn, updated_at = now() WHERE id = ?")) {
+    public void recordApplied(Connection transaction, LogSequenceNumber endLsn, long changes) throws SQLException {
+        try (PreparedStatement ps = transaction.prepareStatement("UPDATE " + TABLE
+                + " SET applied_lsn = ?::pg_lsn, changes_applied = changes_applied + ?, updated_at = now() WHERE id = ?")) {
             ps.setString(1, endLsn.asString());
-            ps.setString(2, id);
+            ps.setLong(2, changes);
+            ps.setString(3, id);
             ps.executeUpdate();
         }
+    }
+
+    /** Changes replayed onto the target since the slot was created, by every run. */
+    public long changesApplied() {
+        return Long.parseLong(readString("changes_applied"));
+    }
+
+    /** What one table's finished copy moved. */
+    public record CopyTotals(long rows, long bytes) {
+    }
+
+    /**
+     * What each table's copy moved, by source table, once the whole copy is done (recorded before the stage moves
+     * past Copying); empty before that, and again when the copy starts over.
+     */
+    public Map<QualifiedName, CopyTotals> copyTotals() {
+        String json = readString("copied");
+        Map<QualifiedName, CopyTotals> totals = new LinkedHashMap<>();
+        if (json != null) {
+            try {
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).forEach(n -> totals.put(
+                        new QualifiedName(n.get("schema").asText(), n.get("name").asText()),
+                        new CopyTotals(n.get("rows").asLong(), n.get("bytes").asLong())));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return totals;
+    }
+
+    /** Records what the copy moved (null forgets it: the copy starts over). */
+    public void copyTotals(Map<QualifiedName, CopyTotals> totals) {
+        String json = null;
+        if (totals != null) {
+            var array = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+            totals.forEach((table, t) -> array.addObject().put("schema", table.schema()).put("name", table.name())
+                    .put("rows", t.rows()).put("bytes", t.bytes()));
+            json = array.toString();
+        }
+        update("copied = ?::jsonb", json);
     }
 
     /** Target tables this migration created itself: the only ones it may empty or drop when it starts over. */

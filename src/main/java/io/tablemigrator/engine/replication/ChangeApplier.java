@@ -444,14 +444,14 @@ public final class ChangeApplier implements AutoCloseable {
     }
 
     /**
-     * Sends what is queued, records {@code endLsn} as applied in the same transaction, and commits: the changes and
-     * the position are durable together or not at all.
+     * Sends what is queued, records {@code endLsn} as applied (and the {@code changes} it holds in the count) in the
+     * same transaction, and commits: the changes, the position and the count are durable together or not at all.
      */
-    public void commit(CheckpointStore checkpoint, LogSequenceNumber endLsn) {
+    public void commit(CheckpointStore checkpoint, LogSequenceNumber endLsn, long changes) {
         flush();
         awaitSent();
         try {
-            checkpoint.recordApplied(connection, endLsn);
+            checkpoint.recordApplied(connection, endLsn, changes);
             connection.commit();
             uncommitted = false;
         } catch (SQLException e) {

@@ -557,7 +557,7 @@ public final class Replicator implements AutoCloseable {
             return;
         }
         if (batchChanges > 0) {
-            applier.commit(checkpoint, batchEndLsn);
+            applier.commit(checkpoint, batchEndLsn, batchChanges);
             progress.applied(batchChanges);
         } else {
             applier.endEmptyTransaction();
