@@ -18,12 +18,14 @@ import io.tablemigrator.engine.checkpoint.CheckpointStore;
 import io.tablemigrator.engine.copy.CopyPlanner;
 import io.tablemigrator.engine.copy.CopyStopped;
 import io.tablemigrator.engine.copy.CopyTable;
+import io.tablemigrator.engine.copy.PartitionLeaves;
 import io.tablemigrator.engine.copy.SnapshotCopy;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.PgErrors;
 import io.tablemigrator.engine.db.QualifiedName;
 import io.tablemigrator.engine.preflight.Preflight;
 import io.tablemigrator.engine.schema.CopyColumns;
+import io.tablemigrator.engine.schema.PartitionSync;
 import io.tablemigrator.engine.schema.PostCopyRunner;
 import io.tablemigrator.engine.schema.PostCopyStep;
 import io.tablemigrator.engine.schema.SchemaCreator;
@@ -241,11 +243,11 @@ final class MigrationRun {
              SnapshotCopy copy = new SnapshotCopy(source, target, snapshot,
                      () -> control.stopRequested() || control.cancelRequested())) {
             copy.submit(runner, CopyPlanner.plan(tables, plan.parallelism(), splitByBlocks()), table -> {
-                board.tableCopied(table.progress());
+                board.tableCopied(table);
                 LOG.infof("%s: %s copied: %,d rows in %.2f s", plan.id(), table.mapping().source().display(),
-                        table.progress().rowsCopied(), table.progress().copyNanos() / 1e9);
-                table.progress().rowsEstimated(table.progress().rowsCopied());
-                table.progress().phase(Phase.Indexing);
+                        table.rowsCopied(), table.copyNanos() / 1e9);
+                table.rowsEstimated(table.rowsCopied());
+                table.phase(Phase.Indexing);
                 groups.get(0).stream().filter(s -> s.table().equals(table.mapping().target()))
                         .forEach(step -> runner.submit(() -> PostCopyRunner.run(target, step)));
             });
@@ -290,10 +292,13 @@ final class MigrationRun {
         PostCopyRunner.run(target, groups.subList(groups.size() - 1, groups.size()), plan.parallelism());
     }
 
-    /** Each table's size on the source, for splitting and for progress estimates. */
+    /**
+     * What to copy, sized on the source for splitting and for progress estimates: each table, or each partition of
+     * a partitioned table (its progress is the sum of theirs).
+     */
     private List<CopyTable> sizedTables() {
         List<CopyTable> tables = new ArrayList<>();
-        try (Connection s = source.connect();
+        try (Connection s = source.connect(); Connection t = target.connect();
              PreparedStatement ps = s.prepareStatement("""
                      SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint,
                             CASE WHEN c.reltuples < 0 OR c.relpages = 0 THEN -1
@@ -302,15 +307,20 @@ final class MigrationRun {
                      FROM pg_class c WHERE c.oid = ?::regclass""")) {
             for (var entry : copyColumns().entrySet()) {
                 TableProgress table = entry.getKey();
-                ps.setString(1, table.mapping().source().quoted());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long blocks = rs.getLong(1);
-                    long rows = rs.getLong(2);
-                    table.rowsEstimated(rows >= 0 ? rows : sampledRows(s, table.mapping().source(), blocks));
-                    table.resetCopied();
-                    tables.add(new CopyTable(table.mapping(), entry.getValue(), blocks, table));
+                long estimated = 0;
+                TablePlan tablePlan = schema().table(table.mapping().target()).orElseThrow();
+                for (TableMapping unit : PartitionLeaves.copyUnits(s, t, tablePlan)) {
+                    ps.setString(1, unit.source().quoted());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        long blocks = rs.getLong(1);
+                        long rows = rs.getLong(2);
+                        estimated += rows >= 0 ? rows : sampledRows(s, unit.source(), blocks);
+                        tables.add(new CopyTable(unit, entry.getValue(), blocks, table));
+                    }
                 }
+                table.rowsEstimated(estimated);
+                table.resetCopied();
             }
         } catch (SQLException e) {
             throw new MigrationError("SourceUnreachable", "Cannot size the source tables: " + PgErrors.firstLine(e), e);
@@ -340,8 +350,42 @@ final class MigrationRun {
     /** Phase Validating: counts (and checksums) of both sides, each read in the given snapshot or as they are. */
     void validate(String sourceSnapshot, String targetSnapshot) {
         enter(Phase.Validating);
-        new Validator(source, target, plan.validation(), plan.parallelism())
-                .validate(copyColumns(), sourceSnapshot, targetSnapshot);
+        new Validator(source, target, plan.validation(), plan.parallelism()).validate(copyColumns(),
+                // compared partition by partition when the migration made the target's partitions like the source's
+                m -> schema().table(m.target()).map(t -> t.definition().partitioning() != null && !t.preExisting())
+                        .orElse(false),
+                sourceSnapshot, targetSnapshot);
+    }
+
+    /**
+     * The cutover point, source writes blocked and replay drained: the target sequences are set past the source's,
+     * and partitions the source dropped or detached while the migration ran are detached from the target tables.
+     */
+    void atCutoverPoint() {
+        syncSequences();
+        detachPartitionsGoneFromSource();
+    }
+
+    /** The target keeps a detached partition as a table of its own: a migration never deletes rows. */
+    private void detachPartitionsGoneFromSource() {
+        List<TablePlan> partitioned = schema().tables().stream()
+                .filter(t -> t.definition().partitioning() != null && !t.preExisting()).toList();
+        if (partitioned.isEmpty()) {
+            return;
+        }
+        try (Connection s = source.connect(); Connection t = target.connect()) {
+            for (TablePlan table : partitioned) {
+                for (QualifiedName detached : PartitionSync.detachGone(s, t, table.mapping())) {
+                    LOG.warnf("%s: %s no longer has a partition with the bounds of %s (it was dropped or detached on"
+                            + " the source during the migration), so %s was detached from %s on the target; it keeps"
+                            + " its rows as a table of its own", plan.id(), table.mapping().source().display(),
+                            detached.display(), detached.display(), table.target().display());
+                }
+            }
+        } catch (SQLException e) {
+            throw new MigrationError("TargetUnreachable", "Cannot compare the partitions of both sides: "
+                    + PgErrors.firstLine(e), e);
+        }
     }
 
     /** Every owned sequence on the target set past what the source has handed out. */

@@ -110,7 +110,7 @@ final class OnlineMigration {
      */
     private CutoverPoint cutOverFromWhereItStands(Phase stage) {
         try (Replicator replicator = Replicator.start(plan, run.source, run.target, run.checkpoint, board())) {
-            Cutover cutover = new Cutover(plan, run.source, run.target, fence, replicator, board(), run::syncSequences);
+            Cutover cutover = new Cutover(plan, run.source, run.target, fence, replicator, board(), run::atCutoverPoint);
             if (stage.ordinal() >= Phase.CuttingOver.ordinal() && fenced()) {
                 run.enter(Phase.CuttingOver);
                 return cutover.alreadyFenced();

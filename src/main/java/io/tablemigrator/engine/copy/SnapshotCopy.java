@@ -14,13 +14,15 @@ import java.util.function.Consumer;
 
 import io.tablemigrator.engine.MigrationError;
 import io.tablemigrator.engine.ParallelRunner;
+import io.tablemigrator.engine.StatusBoard.TableProgress;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.Sql;
 
 /**
  * The copy phase: every chunk moved by COPY from one exported snapshot (DESIGN.md, invariant 2), over as many
- * parallel streams as the runner has threads. When the last chunk of a table is in, {@code onTableCopied} is called
- * (on a runner thread), so that the table's indexes can be built while other tables still copy.
+ * parallel streams as the runner has threads. When the last chunk of a listed table is in (of every partition, for
+ * a partitioned table), {@code onTableCopied} is called (on a runner thread), so that the table's indexes can be
+ * built while other tables still copy.
  * <p>
  * Each runner thread keeps its pair of connections (the source one inside the snapshot) from one chunk to the next:
  * opening two sessions per chunk cost about as much as copying a small chunk. {@link #close()} ends them.
@@ -48,14 +50,15 @@ public final class SnapshotCopy implements AutoCloseable {
     }
 
     /** Queues every chunk on the runner; the caller waits with {@link ParallelRunner#awaitAll()}. */
-    public void submit(ParallelRunner runner, List<CopyChunk> chunks, Consumer<CopyTable> onTableCopied) {
-        Map<CopyTable, AtomicInteger> chunksLeft = new HashMap<>();
-        chunks.forEach(c -> chunksLeft.computeIfAbsent(c.table(), t -> new AtomicInteger()).incrementAndGet());
+    public void submit(ParallelRunner runner, List<CopyChunk> chunks, Consumer<TableProgress> onTableCopied) {
+        Map<TableProgress, AtomicInteger> chunksLeft = new HashMap<>();
+        chunks.forEach(c -> chunksLeft.computeIfAbsent(c.table().progress(), t -> new AtomicInteger())
+                .incrementAndGet());
         for (CopyChunk chunk : chunks) {
             runner.submit(() -> {
                 copy(chunk, () -> stop.getAsBoolean() || runner.failed());
-                if (chunksLeft.get(chunk.table()).decrementAndGet() == 0) {
-                    onTableCopied.accept(chunk.table());
+                if (chunksLeft.get(chunk.table().progress()).decrementAndGet() == 0) {
+                    onTableCopied.accept(chunk.table().progress());
                 }
             });
         }

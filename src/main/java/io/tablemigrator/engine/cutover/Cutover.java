@@ -20,7 +20,8 @@ import io.tablemigrator.engine.replication.Replicator;
 
 /**
  * Phase CuttingOver. One attempt: block writes on the source tables (they wait, they are not refused), mark the
- * fence point in the WAL, drain replay to it, set the target sequences, take a snapshot of each side, and release
+ * fence point in the WAL, drain replay to it, bring the target in line (sequences, partitions the source dropped),
+ * take a snapshot of each side, and release
  * the source: fenced for good (ReadOnly) or writable again. Writes stay blocked only for the drain, normally well
  * under a second; if the drain does not finish within spec.cutover.timeoutSeconds, writes are released and the
  * attempt gives up, saying why, so that replay can catch up and the caller try again.
@@ -34,18 +35,19 @@ public final class Cutover {
     private final Fence fence;
     private final Replicator replicator;
     private final StatusBoard board;
-    private final Runnable syncSequences;
+    /** What the target needs at the cutover point, writes blocked and replay drained: sequences set, and so on. */
+    private final Runnable atCutoverPoint;
     private int attempts;
 
     public Cutover(MigrationPlan plan, Database source, Database target, Fence fence, Replicator replicator,
-                   StatusBoard board, Runnable syncSequences) {
+                   StatusBoard board, Runnable atCutoverPoint) {
         this.plan = plan;
         this.source = source;
         this.target = target;
         this.fence = fence;
         this.replicator = replicator;
         this.board = board;
-        this.syncSequences = syncSequences;
+        this.atCutoverPoint = atCutoverPoint;
         this.attempts = board.cutover() == null || board.cutover().getAttempts() == null ? 0 : board.cutover().getAttempts();
     }
 
@@ -83,7 +85,7 @@ public final class Cutover {
                         + "writes were restored after " + block.blockedMillis() + " ms");
                 return Optional.empty();
             }
-            syncSequences.run();
+            atCutoverPoint.run();
             CutoverPoint point = new CutoverPoint(SnapshotHolder.export(source), SnapshotHolder.export(target));
             if (plan.sourceAfterCutover() == SourceAfterCutover.ReadOnly) {
                 block.releaseFenced(fence);
@@ -109,7 +111,7 @@ public final class Cutover {
             throw new MigrationError("CutoverDrainTimedOut", "Replay did not reach the fence point " + fenceLsn.asString()
                     + " of the already fenced source; run again to retry.");
         }
-        syncSequences.run();
+        atCutoverPoint.run();
         CutoverPoint point = new CutoverPoint(SnapshotHolder.export(source), SnapshotHolder.export(target));
         CutoverStatus previous = board.cutover();
         succeeded(previous != null && previous.getStartedAt() != null ? previous.getStartedAt() : startedAt,

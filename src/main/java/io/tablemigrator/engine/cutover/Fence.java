@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.tablemigrator.engine.MigrationError;
@@ -102,20 +103,44 @@ public final class Fence {
                 + "$fence$ BEGIN RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction', MESSAGE = "
                 + "format('table %I.%I is read-only: tablemigrator migration %s %s', TG_TABLE_SCHEMA, "
                 + "TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[1]); END $fence$");
-        for (TableMapping table : plan.tables()) {
-            st.execute("DROP TRIGGER IF EXISTS " + Sql.ident(plan.fenceName()) + " ON " + table.source().quoted());
+        for (QualifiedName table : fenced(st.getConnection())) {
+            st.execute("DROP TRIGGER IF EXISTS " + Sql.ident(plan.fenceName()) + " ON " + table.quoted());
             st.execute("CREATE TRIGGER " + Sql.ident(plan.fenceName())
-                    + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + table.source().quoted()
+                    + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + table.quoted()
                     + " FOR EACH STATEMENT EXECUTE PROCEDURE " + function().quoted() + "("
                     + Sql.literal(plan.id()) + ", " + Sql.literal(purpose.explanation) + ")");
         }
     }
 
+    /**
+     * The migrated tables and every partition of those that are partitioned: a statement trigger on a partitioned
+     * table fires for statements on it, not for those that name one of its partitions.
+     */
+    private List<QualifiedName> fenced(Connection source) throws SQLException {
+        List<QualifiedName> tables = new ArrayList<>();
+        try (PreparedStatement ps = source.prepareStatement("SELECT n.nspname, c.relname"
+                + " FROM pg_partition_tree(?::regclass) t JOIN pg_class c ON c.oid = t.relid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE t.level > 0 AND c.relkind IN ('r', 'p') ORDER BY t.level, n.nspname, c.relname")) {
+            for (TableMapping table : plan.tables()) {
+                tables.add(table.source());
+                ps.setString(1, table.source().quoted());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(new QualifiedName(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+        }
+        return tables;
+    }
+
     /** Whether every migrated table carries the fence right now. */
     public boolean isInstalled(Connection source) {
-        try (PreparedStatement ps = source.prepareStatement(
-                "SELECT count(*) FROM pg_trigger WHERE tgname = ? AND NOT tgisinternal AND tgenabled <> 'D'")) {
+        try (PreparedStatement ps = source.prepareStatement("SELECT count(*) FROM pg_trigger WHERE tgname = ?"
+                + " AND NOT tgisinternal AND tgenabled <> 'D' AND tgrelid = ANY (?::text[]::regclass[])")) {
             ps.setString(1, plan.fenceName());
+            ps.setArray(2, source.createArrayOf("text", plan.tables().stream().map(t -> t.source().quoted()).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1) == plan.tables().size();

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -15,7 +16,9 @@ import io.tablemigrator.engine.TableMapping;
 import io.tablemigrator.engine.db.Database;
 import io.tablemigrator.engine.db.QualifiedName;
 import io.tablemigrator.engine.db.Sql;
+import io.tablemigrator.engine.schema.Partition;
 import io.tablemigrator.engine.schema.SchemaReader;
+import io.tablemigrator.engine.schema.TableDefinition;
 
 /**
  * Everything that can be found wrong before anything is changed (phase Preparing): both databases reachable, the
@@ -99,22 +102,13 @@ public final class Preflight {
                 + " (or a member of the owning role).");
     }
 
-    private static final TableProblem UNLOGGED = new TableProblem("UnloggedTable", tables -> "Source "
-            + Problems.names("table", tables) + (tables.size() == 1 ? " is" : " are") + " UNLOGGED, so logical"
-            + " replication cannot see " + (tables.size() == 1 ? "its" : "their") + " changes. Fix: "
-            + Problems.statements(tables, t -> "ALTER TABLE " + t.quoted() + " SET LOGGED;") + " Or use mode: Offline.");
-
-    private static final TableProblem NO_REPLICA_IDENTITY = new TableProblem("NoReplicaIdentity", tables -> "Source "
-            + Problems.names("table", tables) + (tables.size() == 1 ? " has" : " have") + " no primary key and no"
-            + " replica identity, so " + (tables.size() == 1 ? "its" : "their") + " updates and deletes cannot be"
-            + " replicated. Fix: add a primary key, or run "
-            + Problems.statements(tables, t -> "ALTER TABLE " + t.quoted() + " REPLICA IDENTITY FULL;"));
-
     private String sourceUser() {
         return source.url().user();
     }
 
     private void checkSourceTables(Connection src, Problems problems) throws SQLException {
+        TableRefusals refusals = new TableRefusals();
+        List<TableDefinition> definitions = new ArrayList<>();
         for (int i = 0; i < plan.tables().size(); i++) {
             TableMapping table = plan.tables().get(i);
             String field = "spec.tables[" + i + "]";
@@ -127,24 +121,33 @@ public final class Preflight {
                         + " (" + field + ") does not exist in " + source.url().redacted() + "." + hint));
                 continue;
             }
-            for (String refusal : SchemaReader.read(src, table.source()).refusals(MigrationMode.Offline)) {
-                problems.add("SourceTableUnsupported", refusal + " Remove it from " + field + ".");
-            }
-            if (facts.kind() != 'r') {
+            TableDefinition definition = SchemaReader.read(src, table.source());
+            definitions.add(definition);
+            definition.refusals(plan.mode()).forEach(r -> refusals.add(r, problems));
+            if (facts.kind() != 'r' && facts.kind() != 'p') {
                 continue;
             }
-            if (!facts.readable()) {
-                problems.add(notReadable, table.source());
+            checkAccess(facts, table.source(), problems);
+            if (definition.partitioning() != null) {
+                // every partition is copied and fenced on its own
+                for (Partition partition : definition.partitioning().partitions()) {
+                    checkAccess(SourceTable.read(src, partition.name()), partition.name(), problems);
+                }
             }
-            if (!facts.ownedOrSuperuser()) {
-                problems.add(notOwned, table.source());
-            }
-            if (plan.mode() == MigrationMode.Online && facts.unlogged()) {
-                problems.add(UNLOGGED, table.source());
-            }
-            if (plan.mode() == MigrationMode.Online && !facts.hasReplicaIdentity()) {
-                problems.add(NO_REPLICA_IDENTITY, table.source());
-            }
+        }
+        PartitionPreflight.check(plan.mode(), src.getMetaData().getDatabaseMajorVersion(), definitions, problems);
+    }
+
+    /** @param facts null when the table is gone since its table's definition was read */
+    private void checkAccess(SourceTable facts, QualifiedName table, Problems problems) {
+        if (facts == null) {
+            return;
+        }
+        if (!facts.readable()) {
+            problems.add(notReadable, table);
+        }
+        if (!facts.ownedOrSuperuser()) {
+            problems.add(notOwned, table);
         }
     }
 

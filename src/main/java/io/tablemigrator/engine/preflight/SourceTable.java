@@ -9,20 +9,14 @@ import java.util.Optional;
 import io.tablemigrator.engine.db.QualifiedName;
 
 /** What preflight needs to know of one source table, read from the catalogs. */
-record SourceTable(char kind, boolean readable, boolean ownedOrSuperuser, boolean hasReplicaIdentity, boolean unlogged) {
+record SourceTable(char kind, boolean readable, boolean ownedOrSuperuser) {
 
     static SourceTable read(Connection c, QualifiedName name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT c.relkind,
                        has_table_privilege(c.oid, 'SELECT'),
                        pg_has_role(current_user, c.relowner, 'USAGE')
-                         OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
-                       CASE c.relreplident
-                         WHEN 'f' THEN true
-                         WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)
-                         WHEN 'd' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
-                         ELSE false END,
-                       c.relpersistence = 'u'
+                         OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ? AND c.relname = ?""")) {
             ps.setString(1, name.schema());
@@ -31,8 +25,7 @@ record SourceTable(char kind, boolean readable, boolean ownedOrSuperuser, boolea
                 if (!rs.next()) {
                     return null;
                 }
-                return new SourceTable(rs.getString(1).charAt(0), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4),
-                        rs.getBoolean(5));
+                return new SourceTable(rs.getString(1).charAt(0), rs.getBoolean(2), rs.getBoolean(3));
             }
         }
     }

@@ -19,7 +19,9 @@ import io.tablemigrator.engine.db.Sql;
  * @param matchNull  the match columns whose old value is NULL: {@code IS NULL} instead of a parameter, which is
  *                   IS NOT DISTINCT FROM spelled so that an index on the column still applies
  * @param oneRow     touch exactly one matching row (REPLICA IDENTITY FULL, where duplicates may exist), through
- *                   {@code ctid = (SELECT ctid ... LIMIT 1)} as PostgreSQL's own subscriber does
+ *                   {@code ctid = (SELECT ctid ... LIMIT 1)} as PostgreSQL's own subscriber does; on a partitioned
+ *                   table, where each partition has its own ctids, the row's values are matched again (their
+ *                   parameters come twice), which only the chosen row's partition can hold
  * @param keyFromNewRow an UPDATE whose key did not change (no old tuple): the new row's key finds the row
  */
 record ApplyStatement(TargetTable table, Operation operation, BitSet set, BitSet match, BitSet matchNull,
@@ -64,7 +66,8 @@ record ApplyStatement(TargetTable table, Operation operation, BitSet set, BitSet
             }
         }
         if (oneRow) {
-            return " WHERE ctid = (SELECT ctid FROM " + target + " WHERE " + conditions + " LIMIT 1)";
+            return " WHERE ctid = (SELECT ctid FROM " + target + " WHERE " + conditions + " LIMIT 1)"
+                    + (table.partitioned() ? " AND " + conditions : "");
         }
         return " WHERE " + conditions;
     }

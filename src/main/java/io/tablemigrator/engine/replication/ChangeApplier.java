@@ -148,6 +148,31 @@ public final class ChangeApplier implements AutoCloseable {
         return connection;
     }
 
+    /** Work on the apply connection. */
+    interface Ddl<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs DDL on the apply connection after every change queued before it, so that it acts between the same
+     * changes as on the source. In a transaction that holds changes it joins them (committed with them and the
+     * checkpoint, or rolled back with them); otherwise it is committed at once, so that its locks are not held while
+     * replay waits for changes.
+     */
+    <T> T ddl(Ddl<T> work) {
+        flush();
+        awaitSent();
+        try {
+            T result = work.run(connection);
+            if (!uncommitted) {
+                connection.commit();
+            }
+            return result;
+        } catch (SQLException e) {
+            throw ReplicationErrors.targetApply("the target's partitions", e);
+        }
+    }
+
     public void insert(TargetTable table, TupleData row) {
         int n = checkWidth(table, row);
         BitSet set = new BitSet(n);
@@ -212,6 +237,7 @@ public final class ChangeApplier implements AutoCloseable {
         BitSet match = new BitSet(n);
         BitSet matchNull = new BitSet(n);
         boolean wholeRow = oldKind == 'O';
+        int firstMatchParam = params.size();
         for (int i = 0; i < n; i++) {
             boolean use = wholeRow ? !row.isUnchangedToast(i) : table.isKey(i);
             if (!use) {
@@ -230,6 +256,9 @@ public final class ChangeApplier implements AutoCloseable {
         }
         if (match.isEmpty()) {
             throw new IllegalStateException("no replica identity columns to find a row of " + table + " with");
+        }
+        if (wholeRow && table.partitioned()) {
+            params.addAll(new ArrayList<>(params.subList(firstMatchParam, params.size()))); // see ApplyStatement.oneRow
         }
         return new ApplyStatement(table, operation, set, match, matchNull, wholeRow,
                 operation == Operation.UPDATE && oldKind == 0);

@@ -19,6 +19,11 @@ import io.tablemigrator.engine.db.Sql;
 /**
  * The source publication that tells pgoutput which tables to decode: exactly the migration's source tables.
  * Must exist before the slot is created, so that the slot's first change is already filtered the same way.
+ * <p>
+ * From PostgreSQL 13 on it publishes through the partition root: a change to any partition of a listed partitioned
+ * table, including partitions created after the publication, comes as a change of that table (a row moving between
+ * partitions is one UPDATE), and the target routes it to its own partition. PostgreSQL 12 cannot publish a
+ * partitioned table at all; preflight refuses Online mode for one there.
  */
 public final class Publications {
     private Publications() {
@@ -35,9 +40,14 @@ public final class Publications {
     public static void ensure(Database source, String publication, List<QualifiedName> tables) {
         String list = tables.stream().map(QualifiedName::quoted).collect(Collectors.joining(", "));
         try (Connection c = source.connect(); Statement st = c.createStatement()) {
+            boolean viaRoot = c.getMetaData().getDatabaseMajorVersion() >= 13;
             if (!exists(c, publication)) {
-                st.execute("CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE " + list);
+                st.execute("CREATE PUBLICATION " + Sql.ident(publication) + " FOR TABLE " + list
+                        + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
                 return;
+            }
+            if (viaRoot) {
+                st.execute("ALTER PUBLICATION " + Sql.ident(publication) + " SET (publish_via_partition_root = true)");
             }
             Set<QualifiedName> current = tablesOf(c, publication);
             if (!current.equals(new LinkedHashSet<>(tables))) {

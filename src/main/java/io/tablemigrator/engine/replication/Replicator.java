@@ -87,6 +87,7 @@ public final class Replicator implements AutoCloseable {
     private final Settings settings;
     private final ChangeApplier applier;
     private final TargetCatalog catalog;
+    private final PartitionFollower partitions;
     private final Map<Integer, TargetTable> relations = new HashMap<>();
     private final Map<Integer, Relation> relationMessages = new HashMap<>();
     private final Map<Integer, TransactionSpool> spools = new HashMap<>();
@@ -138,6 +139,7 @@ public final class Replicator implements AutoCloseable {
         this.settings = settings;
         this.applier = applier;
         this.catalog = new TargetCatalog(applier.connection(), route.tables());
+        this.partitions = new PartitionFollower(route.from(), applier, route.tables());
         this.appliedLsn = start;
         this.confirmedLsn = confirmed;
         this.skipThrough = skipThrough;
@@ -276,7 +278,7 @@ public final class Replicator implements AutoCloseable {
             }
             step(false);
         }
-        finishBatch();
+        commitBatch();
         sendFeedback(true);
         reportStatus(true);
     }
@@ -294,7 +296,9 @@ public final class Replicator implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             boolean received = step(true);
             if (!inTransaction && fenceReached(fenceLsn)) {
-                finishBatch();
+                if (!commitBatch()) {
+                    continue;
+                }
                 confirm(fenceLsn); // every source commit before the fence is on the target now
                 idle = true;
                 sendFeedback(true);
@@ -316,7 +320,7 @@ public final class Replicator implements AutoCloseable {
             }
         }
         if (!inTransaction) {
-            finishBatch();
+            commitBatch();
         }
         sendFeedback(true);
         reportStatus(true);
@@ -329,10 +333,56 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
+     * One turn of the loop; a row that found no partition on the target (one the source created while replay was
+     * behind) has its partitions created, and the source transactions not yet committed on the target are received
+     * and applied again.
+     */
+    private boolean step(boolean eager) {
+        try {
+            return receiveAndApply(eager);
+        } catch (MigrationError e) {
+            applyAgainWithNewPartitions(e);
+            return true;
+        }
+    }
+
+    /** {@link #finishBatch()}; false when the batch had to be applied again (see {@link #step}). */
+    private boolean commitBatch() {
+        try {
+            finishBatch();
+            return true;
+        } catch (MigrationError e) {
+            applyAgainWithNewPartitions(e);
+            return false;
+        }
+    }
+
+    /**
+     * When an apply error says a row found no partition and the partitions the source has could be created: the
+     * target transaction is rolled back and the stream restarts at the applied position, so that everything not
+     * committed on the target comes and is applied again. Otherwise the error stands.
+     */
+    private void applyAgainWithNewPartitions(MigrationError e) {
+        List<TargetTable> partitioned = relations.values().stream().filter(TargetTable::partitioned).toList();
+        if (partitioned.isEmpty()) {
+            throw e;
+        }
+        applier.rollback();
+        if (!partitions.createdFor(e, partitioned)) {
+            throw e;
+        }
+        LOG.fine(() -> "created the partitions a replayed row needed; applying the changes since "
+                + appliedLsn.asString() + " again");
+        abandonHalfReceivedTransaction();
+        fenceMessageLsn = LogSequenceNumber.INVALID_LSN; // it comes again, after what is applied again
+        openStream();
+    }
+
+    /**
      * One turn of the loop: handles one message if there is one; otherwise commits what is complete, follows the
      * server's position when caught up, and waits a little. Returns whether a message was handled.
      */
-    private boolean step(boolean eager) {
+    private boolean receiveAndApply(boolean eager) {
         ByteBuffer buffer;
         try {
             buffer = stream.readPending();
@@ -429,8 +479,17 @@ public final class Replicator implements AutoCloseable {
             Relation known = relationMessages.get(relation.oid());
             if (known == null || !sameShape(known, relation)) {
                 applier.awaitSent(); // the catalog is read on the apply connection
-                relations.put(relation.oid(), catalog.resolve(relation));
+                TargetTable table = catalog.resolve(relation);
+                if (table == null) {
+                    relations.remove(relation.oid());
+                } else {
+                    relations.put(relation.oid(), table);
+                }
                 relationMessages.put(relation.oid(), relation);
+            }
+            TargetTable table = relations.get(relation.oid());
+            if (table != null) {
+                partitions.described(table); // a change of a new partition may follow
             }
             return;
         }
@@ -474,6 +533,10 @@ public final class Replicator implements AutoCloseable {
     private TargetTable table(int oid) {
         TargetTable table = relations.get(oid);
         if (table == null) {
+            Relation described = relationMessages.get(oid);
+            if (described != null) {
+                throw TargetCatalog.notMoved(described);
+            }
             throw new IllegalStateException("a change refers to relation " + oid + ", which the source never described");
         }
         return table;
@@ -711,6 +774,7 @@ public final class Replicator implements AutoCloseable {
             LOG.log(Level.FINE, "could not commit the last batch while closing", e);
         } finally {
             applier.close();
+            partitions.close();
             closeStream();
             Database.closeQuietly(lagConnection);
             lagConnection = null;

@@ -54,17 +54,29 @@ final class TargetCatalog {
         mappings.forEach(m -> targetOf.put(m.source(), m.target()));
     }
 
+    /**
+     * The target table of a source relation, or null for a relation this migration does not move. Such a relation
+     * is announced without changes of its own when a partition's change is published as its partitioned table's:
+     * PostgreSQL 13 to 15 describe the partition too. Changes of it are refused ({@link #notMoved}).
+     */
     TargetTable resolve(Relation relation) {
         QualifiedName source = new QualifiedName(relation.schema(), relation.name());
         QualifiedName target = targetOf.get(source);
         if (target == null) {
-            throw new MigrationError("PublicationMismatch", "The source sent changes of table " + source.display()
-                    + ", which this migration does not move: the publication publishes more than the migrated"
-                    + " tables. Remove that table from the publication (it is fixed when the migration starts"
-                    + " again).");
+            return null;
         }
         Map<String, Boolean> hasEquality = new HashMap<>();
         Map<String, String> typeOf = new HashMap<>();
+        boolean partitioned;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT relkind = 'p' FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, target.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                partitioned = rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw missingOrFailed(source, target, e);
+        }
         try (PreparedStatement ps = connection.prepareStatement(COLUMNS_SQL)) {
             ps.setString(1, target.quoted());
             try (ResultSet rs = ps.executeQuery()) {
@@ -74,12 +86,7 @@ final class TargetCatalog {
                 }
             }
         } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                throw new MigrationError("TargetTableMissing", "The target table " + target.display() + " (for "
-                        + source.display() + ") does not exist. It was dropped or renamed on the target; restore it"
-                        + " or cancel and restart the migration.", e);
-            }
-            throw ReplicationErrors.targetApply(target.display(), e);
+            throw missingOrFailed(source, target, e);
         }
         int n = relation.columns().size();
         List<String> names = new ArrayList<>(n);
@@ -106,7 +113,25 @@ final class TargetCatalog {
                     + (missing.size() == 1 ? "it" : "them") + " to the target table with the same type, then run"
                     + " again.");
         }
-        return new TargetTable(relation.oid(), source, target, names, key, asText, types, relation.identityFull());
+        return new TargetTable(relation.oid(), source, target, names, key, asText, types, relation.identityFull(),
+                partitioned);
+    }
+
+    private static MigrationError missingOrFailed(QualifiedName source, QualifiedName target, SQLException e) {
+        if ("42P01".equals(e.getSQLState())) {
+            return new MigrationError("TargetTableMissing", "The target table " + target.display() + " (for "
+                    + source.display() + ") does not exist. It was dropped or renamed on the target; restore it"
+                    + " or cancel and restart the migration.", e);
+        }
+        return ReplicationErrors.targetApply(target.display(), e);
+    }
+
+    /** A change of a relation {@link #resolve} did not map: the publication publishes more than the migration moves. */
+    static MigrationError notMoved(Relation relation) {
+        return new MigrationError("PublicationMismatch", "The source sent changes of table "
+                + new QualifiedName(relation.schema(), relation.name()).display() + ", which this migration does not"
+                + " move: the publication publishes more than the migrated tables. Remove that table from the"
+                + " publication (it is fixed when the migration starts again).");
     }
 
     static String firstLine(SQLException e) {

@@ -19,9 +19,10 @@ public final class TargetTable {
     private final boolean[] compareAsText;
     private final List<String> typeNames;
     private final boolean identityFull;
+    private final boolean partitioned;
 
     TargetTable(int sourceOid, QualifiedName source, QualifiedName target, List<String> columns, boolean[] key,
-                boolean[] compareAsText, List<String> typeNames, boolean identityFull) {
+                boolean[] compareAsText, List<String> typeNames, boolean identityFull, boolean partitioned) {
         this.sourceOid = sourceOid;
         this.source = source;
         this.target = target;
@@ -30,6 +31,7 @@ public final class TargetTable {
         this.compareAsText = compareAsText.clone();
         this.typeNames = List.copyOf(typeNames);
         this.identityFull = identityFull;
+        this.partitioned = partitioned;
     }
 
     public int sourceOid() {
@@ -72,6 +74,11 @@ public final class TargetTable {
     /** REPLICA IDENTITY FULL on the source: old rows come whole and are matched on every column. */
     public boolean identityFull() {
         return identityFull;
+    }
+
+    /** The target table is partitioned: the target routes each row to its partition; ctid is unique per partition only. */
+    public boolean partitioned() {
+        return partitioned;
     }
 
     @Override

@@ -14,6 +14,21 @@ final class IndexDefinitions {
     }
 
     static String forTarget(SourceIndex index, String sourcePrintedTable, String targetIndexName, QualifiedName targetTable) {
+        return forTarget(index, sourcePrintedTable, targetIndexName, targetTable, true);
+    }
+
+    /**
+     * For a partitioned table: pg_get_indexdef prints its indexes {@code ON ONLY}, which on the target would build an
+     * index on the parent alone (invalid until an index of every partition is attached). Without ONLY, the target
+     * builds the index on every partition and attaches each, as the source has it.
+     */
+    static String forPartitionedTarget(SourceIndex index, String sourcePrintedTable, String targetIndexName,
+                                       QualifiedName targetTable) {
+        return forTarget(index, sourcePrintedTable, targetIndexName, targetTable, false);
+    }
+
+    private static String forTarget(SourceIndex index, String sourcePrintedTable, String targetIndexName,
+                                    QualifiedName targetTable, boolean keepOnly) {
         String definition = index.definition();
         String create = "CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX ";
         String head = create + index.printedName() + " ON ";
@@ -24,7 +39,7 @@ final class IndexDefinitions {
         String only = "";
         String using = sourcePrintedTable + " USING ";
         if (rest.startsWith("ONLY " + using)) {
-            only = "ONLY ";
+            only = keepOnly ? "ONLY " : "";
             rest = rest.substring("ONLY ".length());
         }
         if (!rest.startsWith(using)) {

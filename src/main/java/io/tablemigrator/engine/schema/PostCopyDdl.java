@@ -56,9 +56,16 @@ final class PostCopyDdl {
 
     /** Built from its parts so that it references the referenced table under its target name. */
     static PostCopyStep foreignKey(QualifiedName target, ForeignKey fk, String name, QualifiedName referenced) {
-        StringBuilder ddl = new StringBuilder("ALTER TABLE ").append(target.quoted())
-                .append(" ADD CONSTRAINT ").append(Sql.ident(name))
-                .append(" FOREIGN KEY (").append(Sql.idents(fk.columns())).append(") REFERENCES ")
+        String ddl = "ALTER TABLE " + target.quoted() + " ADD CONSTRAINT " + Sql.ident(name) + " "
+                + foreignKeyClause(fk, referenced) + " NOT VALID";
+        return new PostCopyStep(PostCopyStep.Group.FOREIGN_KEYS, target, name,
+                "foreign key " + name + " of " + target.display() + " to " + referenced.display(),
+                addThenValidate(target, name, ddl, fk.validated()));
+    }
+
+    /** {@code FOREIGN KEY (...) REFERENCES ...} with its match type, actions and deferrability. */
+    static String foreignKeyClause(ForeignKey fk, QualifiedName referenced) {
+        StringBuilder ddl = new StringBuilder("FOREIGN KEY (").append(Sql.idents(fk.columns())).append(") REFERENCES ")
                 .append(referenced.quoted()).append(" (").append(Sql.idents(fk.referencedColumns())).append(')');
         if (!fk.matchType().equals("SIMPLE")) {
             ddl.append(" MATCH ").append(fk.matchType());
@@ -72,10 +79,7 @@ final class PostCopyDdl {
                 ddl.append(" (").append(Sql.idents(fk.onDeleteSetColumns())).append(')');
             }
         }
-        ddl.append(deferrability(fk.deferrable(), fk.initiallyDeferred())).append(" NOT VALID");
-        return new PostCopyStep(PostCopyStep.Group.FOREIGN_KEYS, target, name,
-                "foreign key " + name + " of " + target.display() + " to " + referenced.display(),
-                addThenValidate(target, name, ddl.toString(), fk.validated()));
+        return ddl.append(deferrability(fk.deferrable(), fk.initiallyDeferred())).toString();
     }
 
     /** The target keeps the source's replica identity, so that it can in turn be a source. */

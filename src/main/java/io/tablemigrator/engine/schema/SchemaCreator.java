@@ -85,7 +85,7 @@ public final class SchemaCreator {
     }
 
     private static void refuseUnsupported(List<TableDefinition> definitions) {
-        List<String> reasons = definitions.stream().flatMap(d -> d.unsupported().stream()).toList();
+        List<String> reasons = definitions.stream().flatMap(d -> d.unsupported().stream()).map(Refusal::sentence).toList();
         if (!reasons.isEmpty()) {
             throw new MigrationError("UnsupportedTable", String.join(" ", reasons));
         }

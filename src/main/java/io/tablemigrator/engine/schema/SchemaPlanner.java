@@ -47,6 +47,7 @@ public final class SchemaPlanner {
             }
         }
         ours.forEach(m -> schemas.add(m.target().schema()));
+        schemas.addAll(TargetCatalogReader.partitionSchemas(definitions, ours));
         List<String> schemaStatements = schemas.stream()
                 .filter(s -> !target.existingSchemas().contains(s))
                 .map(s -> "CREATE SCHEMA IF NOT EXISTS " + Sql.ident(s))
@@ -129,6 +130,8 @@ public final class SchemaPlanner {
         boolean keepsNames = mapping.source().equals(target);
         UnaryOperator<String> nameFor = source -> names.allocate(schema,
                 keepsNames ? source : ObjectNames.forMovedTable(source, def.name().name(), target.name()));
+        boolean partitioned = def.partitioning() != null;
+        PartitionPlanner.Plan partitions = partitioned ? PartitionPlanner.plan(def, mapping, names, warnings) : null;
 
         Map<String, QualifiedName> sequenceNames = new LinkedHashMap<>();
         for (OwnedSequence sequence : def.sequences()) {
@@ -150,8 +153,12 @@ public final class SchemaPlanner {
             switch (k.kind()) {
                 case PRIMARY_KEY, UNIQUE -> {
                     indexNames.put(k.index().name(), name);
-                    steps.add(PostCopyDdl.constraintIndex(def, target, k, name));
-                    steps.add(PostCopyDdl.attach(target, k, name));
+                    if (partitioned) {
+                        steps.add(PartitionDdl.key(target, k, name));
+                    } else {
+                        steps.add(PostCopyDdl.constraintIndex(def, target, k, name));
+                        steps.add(PostCopyDdl.attach(target, k, name));
+                    }
                 }
                 case EXCLUSION -> steps.add(PostCopyDdl.exclusion(target, k, name));
                 case CHECK -> steps.add(PostCopyDdl.check(target, k, name));
@@ -160,7 +167,7 @@ public final class SchemaPlanner {
         for (SourceIndex index : def.indexes()) {
             String name = nameFor.apply(index.name());
             indexNames.put(index.name(), name);
-            steps.add(PostCopyDdl.index(def, target, index, name));
+            steps.add(partitioned ? PartitionDdl.index(def, target, index, name) : PostCopyDdl.index(def, target, index, name));
         }
         for (ForeignKey fk : def.foreignKeys()) {
             QualifiedName referenced = targetOf.get(fk.referencedTable());
@@ -175,7 +182,8 @@ public final class SchemaPlanner {
             }
             String name = nameFor.apply(fk.name());
             constraintNames.put(fk.name(), name);
-            steps.add(PostCopyDdl.foreignKey(target, fk, name, referenced));
+            steps.add(partitioned ? PartitionDdl.foreignKey(target, fk, name, referenced)
+                    : PostCopyDdl.foreignKey(target, fk, name, referenced));
         }
         ReplicaIdentity identity = def.replicaIdentity();
         if (identity.kind() != ReplicaIdentity.Kind.DEFAULT
@@ -183,7 +191,12 @@ public final class SchemaPlanner {
             steps.add(PostCopyDdl.replicaIdentity(target, identity,
                     identity.indexName() == null ? null : indexNames.get(identity.indexName())));
         }
-        return new TablePlan(mapping, def, false, TableDdl.create(def, target, sequenceNames), List.copyOf(steps),
+        List<String> create = new ArrayList<>(TableDdl.create(def, target, sequenceNames));
+        if (partitioned) {
+            create.addAll(partitions.createStatements());
+            steps.addAll(partitions.postCopySteps());
+        }
+        return new TablePlan(mapping, def, false, List.copyOf(create), List.copyOf(steps),
                 TableDdl.finalizeStatements(def, target), sequenceNames, indexNames, constraintNames);
     }
 }

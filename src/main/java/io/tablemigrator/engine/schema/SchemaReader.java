@@ -49,7 +49,7 @@ public final class SchemaReader {
         private final int version;
         private final QualifiedName table;
         private final TypeReader types;
-        private final List<String> unsupported = new ArrayList<>();
+        private final List<Refusal> unsupported = new ArrayList<>();
         private final List<String> notCarried = new ArrayList<>();
         private long oid;
 
@@ -62,7 +62,7 @@ public final class SchemaReader {
 
         private record Relation(long oid, char kind, char persistence, char replident, List<String> options,
                                 String printed, boolean inherits, boolean inherited, boolean rowSecurity,
-                                int triggers, int policies, int rules) {
+                                int triggers, int policies, int rules, boolean partition) {
         }
 
         TableDefinition read() throws SQLException {
@@ -74,12 +74,13 @@ public final class SchemaReader {
                            c.relrowsecurity,
                            (SELECT count(*) FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal),
                            (SELECT count(*) FROM pg_catalog.pg_policy p WHERE p.polrelid = c.oid),
-                           (SELECT count(*) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN')
+                           (SELECT count(*) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'),
+                           c.relispartition
                     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = ? AND c.relname = ?""",
                     rs -> new Relation(rs.getLong(1), Jdbc.letter(rs, 2), Jdbc.letter(rs, 3), Jdbc.letter(rs, 4),
                             Jdbc.strings(rs, 5), rs.getString(6), rs.getBoolean(7), rs.getBoolean(8), rs.getBoolean(9),
-                            rs.getInt(10), rs.getInt(11), rs.getInt(12)),
+                            rs.getInt(10), rs.getInt(11), rs.getInt(12), rs.getBoolean(13)),
                     table.schema(), table.name())
                     .orElseThrow(() -> new MigrationError("SourceTableMissing", "Table " + table.display()
                             + " does not exist on the source (or the source user cannot see it); fix spec.tables."));
@@ -93,29 +94,33 @@ public final class SchemaReader {
                     .filter(k -> k.kind() != TableConstraint.Kind.PRIMARY_KEY).toList();
             ReplicaIdentity identity = new ReplicaIdentity(ReplicaIdentity.fromCatalog(rel.replident()),
                     replicaIdentityIndex(), primaryKey != null);
-            unsupported.addAll(types.unsupported());
+            types.unsupported().forEach(t -> unsupported.add(new Refusal(Refusal.Kind.UNSUPPORTED_TYPE, table, t)));
+            PartitionTree partitions = rel.kind() == 'p' ? partitions() : null;
             return new TableDefinition(table, rel.printed(), columns, primaryKey, others, foreignKeys(), indexes(),
                     sequences(), types.userTypes(), identity, rel.persistence() == 'u', rel.options(),
-                    List.copyOf(unsupported), List.copyOf(notCarried));
+                    List.copyOf(unsupported), List.copyOf(notCarried), partitions);
         }
 
+        /**
+         * Tables and partitioned tables move; a partition listed alone moves as a plain table. Table inheritance
+         * (INHERITS) is refused for parents and children alike, with one piece of advice for both.
+         */
         private void checkKind(Relation rel) {
             String name = table.display();
             switch (rel.kind()) {
-                case 'r' -> { }
-                case 'p' -> unsupported.add("Table " + name + " is partitioned; migrate its partitions as tables instead.");
-                case 'v' -> unsupported.add(name + " is a view, not a table.");
-                case 'm' -> unsupported.add(name + " is a materialized view, not a table.");
-                case 'f' -> unsupported.add(name + " is a foreign table, not a table.");
-                default -> unsupported.add(name + " is not a table (relkind " + rel.kind() + ").");
+                case 'r', 'p' -> { }
+                case 'v' -> unsupported.add(new Refusal(Refusal.Kind.NOT_A_TABLE, table, "view"));
+                case 'm' -> unsupported.add(new Refusal(Refusal.Kind.NOT_A_TABLE, table, "materialized view"));
+                case 'f' -> unsupported.add(new Refusal(Refusal.Kind.NOT_A_TABLE, table, "foreign table"));
+                default -> unsupported.add(new Refusal(Refusal.Kind.NOT_A_TABLE, table, "relation"));
             }
-            if (rel.inherits()) {
-                unsupported.add("Table " + name + " is a partition or inherits from another table; migrating it alone"
-                        + " would lose that link. Detach it (ALTER TABLE ... DETACH PARTITION / NO INHERIT) first.");
+            if ((rel.inherits() && !rel.partition()) || (rel.inherited() && rel.kind() != 'p')) {
+                unsupported.add(Refusal.of(Refusal.Kind.INHERITANCE, table));
             }
-            if (rel.inherited()) {
-                unsupported.add("Table " + name + " has child tables (inheritance); COPY would move only the parent's"
-                        + " own rows. Migrate the children as separate tables after detaching them.");
+            if (rel.partition()) {
+                notCarried.add("Table " + name + " is a partition; listed alone it moves as a table of its own: its"
+                        + " parent and its bounds are not carried. List its partitioned table to move it as a"
+                        + " partition.");
             }
             if (rel.triggers() > 0) {
                 notCarried.add(rel.triggers() + " trigger(s) of " + name + " are not created on the target.");
@@ -220,6 +225,8 @@ public final class SchemaReader {
                     JOIN pg_catalog.pg_class rc ON rc.oid = k.confrelid
                     JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
                     WHERE k.conrelid = ?::oid AND k.contype = 'f'
+                      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint parent
+                                      WHERE parent.oid = k.conparentid AND parent.conrelid = k.conrelid)
                     ORDER BY k.conname""".formatted(setColumns),
                     rs -> new ForeignKey(rs.getString(1), Jdbc.strings(rs, 2),
                             new QualifiedName(rs.getString(3), rs.getString(4)), Jdbc.strings(rs, 5),
@@ -265,6 +272,17 @@ public final class SchemaReader {
                             rs.getString(5), Jdbc.letter(rs, 2) == 'i' ? OwnedSequence.Kind.IDENTITY : OwnedSequence.Kind.SERIAL,
                             new SequenceOptions(rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
                                     rs.getLong(10), rs.getLong(11), rs.getBoolean(12))), oid);
+        }
+
+        /**
+         * The partitions of a partitioned table, each with what it has of its own; a partition that is a foreign
+         * table cannot be copied.
+         */
+        private PartitionTree partitions() throws SQLException {
+            PartitionTree tree = PartitionReader.read(c, oid, table, true);
+            tree.partitions().stream().filter(Partition::foreign)
+                    .forEach(p -> unsupported.add(Refusal.of(Refusal.Kind.FOREIGN_PARTITION, p.name())));
+            return tree;
         }
 
         private String replicaIdentityIndex() throws SQLException {

@@ -32,7 +32,8 @@ final class TableDdl {
                 .map(c -> "    " + column(def, c, sequenceNames))
                 .collect(Collectors.joining(",\n"));
         statements.add("CREATE " + (def.unlogged() ? "UNLOGGED " : "") + "TABLE " + target.quoted() + " (\n"
-                + columns + (columns.isEmpty() ? "" : "\n") + ")" + storageOptions(def.storageOptions()));
+                + columns + (columns.isEmpty() ? "" : "\n") + ")" + (def.partitioning() == null
+                        ? storageOptions(def.storageOptions()) : " PARTITION BY " + def.partitioning().key()));
         for (OwnedSequence serial : serials) {
             statements.add("ALTER SEQUENCE " + sequenceNames.get(serial.column()).quoted() + " OWNED BY "
                     + target.quoted() + "." + Sql.ident(serial.column()));
@@ -87,7 +88,7 @@ final class TableDdl {
     }
 
     /** reloptions are {@code name=value}; the value goes in as a string literal, which every option accepts. */
-    private static String storageOptions(List<String> options) {
+    static String storageOptions(List<String> options) {
         if (options.isEmpty()) {
             return "";
         }

@@ -17,8 +17,9 @@ import io.tablemigrator.engine.db.QualifiedName;
  * @param indexes every index that does not back a constraint, by name
  * @param userTypes the user types the columns use, each after the types it depends on
  * @param storageOptions pg_class.reloptions ({@code fillfactor=70}), carried to the target table
- * @param unsupported sentences naming what prevents migrating this table at all
+ * @param unsupported what prevents migrating this table at all
  * @param notCarried sentences naming what the migration leaves behind (triggers, policies, rules)
+ * @param partitioning for a partitioned table, its partitions (the table moves with all of them); else null
  */
 public record TableDefinition(
         QualifiedName name,
@@ -33,8 +34,9 @@ public record TableDefinition(
         ReplicaIdentity replicaIdentity,
         boolean unlogged,
         List<String> storageOptions,
-        List<String> unsupported,
-        List<String> notCarried) {
+        List<Refusal> unsupported,
+        List<String> notCarried,
+        PartitionTree partitioning) {
 
     public Optional<Column> column(String columnName) {
         return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
@@ -50,22 +52,22 @@ public record TableDefinition(
     }
 
     /**
-     * Why this table cannot be migrated in the given mode, as sentences for a preflight report; empty when it
-     * can. Online mode needs logical replication to identify updated and deleted rows, and to see the
-     * table's changes at all (unlogged tables write no WAL).
+     * Why this table cannot be migrated in the given mode, for a preflight report; empty when it can. Online mode
+     * needs logical replication to see the table's changes (unlogged tables write no WAL) and to identify updated
+     * and deleted rows; for a partitioned table, that of every partition, each logging its old rows the way the
+     * partitioned table's changes are published.
      */
-    public List<String> refusals(MigrationMode mode) {
-        List<String> refusals = new ArrayList<>(unsupported);
+    public List<Refusal> refusals(MigrationMode mode) {
+        List<Refusal> refusals = new ArrayList<>(unsupported);
         if (mode == MigrationMode.Online) {
             if (unlogged) {
-                refusals.add("Table " + name.display() + " is UNLOGGED, so logical replication cannot see its changes;"
-                        + " make it LOGGED (ALTER TABLE ... SET LOGGED) or use mode Offline.");
+                refusals.add(Refusal.of(Refusal.Kind.UNLOGGED, name));
             }
             if (!replicaIdentity.usableForLogicalReplication()) {
-                refusals.add("Table " + name.display() + " has no replica identity that logical replication can use"
-                        + " (no primary key, and REPLICA IDENTITY is " + replicaIdentity.kind()
-                        + "); add a primary key, or run ALTER TABLE ... REPLICA IDENTITY FULL (or USING INDEX a unique"
-                        + " index on NOT NULL columns), or use mode Offline.");
+                refusals.add(Refusal.of(Refusal.Kind.NO_REPLICA_IDENTITY, name));
+            }
+            if (partitioning != null) {
+                refusals.addAll(PartitionRefusals.online(this));
             }
         }
         return refusals;

@@ -11,7 +11,8 @@ import io.tablemigrator.engine.db.QualifiedName;
  *
  * @param preExisting the target table was there before the migration: it is used as it is, with no DDL, and
  *                    all the lists are empty
- * @param createStatements CreatingTables: serial sequences, the table (no keys, no indexes), sequence ownership
+ * @param createStatements CreatingTables: serial sequences, the table (no keys, no indexes), sequence ownership,
+ *                         and for a partitioned table its partitions, parents first
  * @param postCopySteps Indexing: indexes, keys, constraints, foreign keys, replica identity
  * @param finalizeStatements the end of the migration: identity columns back to GENERATED ALWAYS
  * @param sequenceNames the target sequence of every column that owns one, by column name

@@ -40,6 +40,7 @@ public final class TargetCatalogReader {
             schemas.add(m.target().schema());
             tables.add(m.target());
         }
+        schemas.addAll(partitionSchemas(definitions, mappings));
         Set<QualifiedName> typeNames = new LinkedHashSet<>();
         for (TableDefinition def : definitions) {
             def.foreignKeys().forEach(fk -> tables.add(fk.referencedTable()));
@@ -55,13 +56,21 @@ public final class TargetCatalogReader {
             tableOid(c, table).ifPresent(oid -> tableOids.put(table, oid));
         }
         List<Long> own = new ArrayList<>();
-        createdByMigration.stream().map(tableOids::get).filter(oid -> oid != null).forEach(own::add);
-        Map<String, Set<String>> taken = new HashMap<>();
-        for (TableMapping m : mappings) {
-            String schema = m.target().schema();
-            if (!taken.containsKey(schema)) {
-                taken.put(schema, takenNames(c, schema, own));
+        for (QualifiedName table : createdByMigration) {
+            Long oid = tableOids.get(table);
+            if (oid != null) {
+                // a partitioned table's partitions, and theirs, are the migration's own work too
+                own.add(oid);
+                own.addAll(Jdbc.list(c, "SELECT relid::oid::int8 FROM pg_catalog.pg_partition_tree(?::oid::regclass)"
+                        + " WHERE level > 0", rs -> rs.getLong(1), oid));
             }
+        }
+        Map<String, Set<String>> taken = new HashMap<>();
+        Set<String> targetSchemas = new LinkedHashSet<>();
+        mappings.forEach(m -> targetSchemas.add(m.target().schema()));
+        targetSchemas.addAll(partitionSchemas(definitions, mappings));
+        for (String schema : targetSchemas) {
+            taken.put(schema, takenNames(c, schema, own));
         }
         Map<QualifiedName, TargetCatalog.ExistingType> types = new HashMap<>();
         for (QualifiedName type : typeNames) {
@@ -69,6 +78,17 @@ public final class TargetCatalogReader {
         }
         return new TargetCatalog(Jdbc.serverVersion(c), existingSchemas, Set.copyOf(tableOids.keySet()),
                 createdByMigration, taken, types);
+    }
+
+    /** The target schemas of partitions kept in another schema than their table's (see {@link PartitionNames}). */
+    static Set<String> partitionSchemas(List<TableDefinition> definitions, List<TableMapping> mappings) {
+        Set<String> schemas = new LinkedHashSet<>();
+        for (TableMapping m : mappings) {
+            definitions.stream().filter(d -> d.name().equals(m.source()) && d.partitioning() != null)
+                    .flatMap(d -> d.partitioning().partitions().stream())
+                    .forEach(p -> schemas.add(PartitionNames.desired(p.name(), m).schema()));
+        }
+        return schemas;
     }
 
     private static Optional<Long> tableOid(Connection c, QualifiedName table) throws SQLException {

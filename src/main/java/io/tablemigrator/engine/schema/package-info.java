@@ -5,13 +5,14 @@
  * <p>How the engine uses it, stage by stage:
  * <ul>
  * <li>Preparing: {@link io.tablemigrator.engine.schema.SchemaReader} reads each source table into a
- * {@link io.tablemigrator.engine.schema.TableDefinition}; its {@code refusals(mode)} are the preflight
- * sentences (partitioned, inheritance, no usable replica identity in Online mode, unlogged).
+ * {@link io.tablemigrator.engine.schema.TableDefinition} (with a {@link io.tablemigrator.engine.schema.PartitionTree}
+ * for a partitioned table); its {@code refusals(mode)} are what preflight reports, grouped by kind (inheritance,
+ * not a table, no usable replica identity in Online mode, unlogged, for a table or any of its partitions).
  * {@link io.tablemigrator.engine.schema.TargetTables#inspect} tells whether a target table exists and is
  * empty.</li>
  * <li>CreatingTables: {@link io.tablemigrator.engine.schema.SchemaCreator#createTables} creates schemas, user
- * types, sequences and bare tables (no keys, no indexes; identity columns BY DEFAULT) in one target
- * transaction, and returns the {@link io.tablemigrator.engine.schema.SchemaPlan} for the later stages.</li>
+ * types, sequences and bare tables with their partitions (no keys, no indexes; identity columns BY DEFAULT) in
+ * one target transaction, and returns the {@link io.tablemigrator.engine.schema.SchemaPlan} for the later stages.</li>
  * <li>Copying: {@link io.tablemigrator.engine.schema.CopyColumns} gives the column lists and whether binary
  * COPY is safe.</li>
  * <li>Indexing: {@link io.tablemigrator.engine.schema.SchemaPlan#postCopyGroups()} run by

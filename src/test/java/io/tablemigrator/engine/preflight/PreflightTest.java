@@ -44,10 +44,67 @@ class PreflightTest {
     }
 
     @Test
-    void aPartitionedTableIsRefused() {
-        source.execute("CREATE TABLE m (id int, at date) PARTITION BY RANGE (at)");
-        refused(Plans.plan("p", source, target, "tables: [{name: m}]"), "SourceTableUnsupported")
-                .hasMessageContaining("partitioned").hasMessageContaining("spec.tables[0]");
+    void tableInheritanceIsRefusedWithOneAdviceForParentsAndChildren() {
+        source.execute("""
+                CREATE TABLE measurement (id int PRIMARY KEY, at date);
+                CREATE TABLE measurement_2024 () INHERITS (measurement);
+                CREATE TABLE measurement_2025 () INHERITS (measurement);
+                """);
+        refused(Plans.plan("p", source, target, "mode: Offline\ntables: [{name: measurement}, {name: measurement_2024},"
+                + " {name: measurement_2025}]"), "SourceTableUnsupported")
+                .hasMessage("Source tables public.measurement, public.measurement_2024 and public.measurement_2025 use"
+                        + " table inheritance (INHERITS), which tablemigrator does not move: a parent's rows would arrive"
+                        + " without its children's, and the link between them would be lost. Fix: make the parent a"
+                        + " partitioned table (CREATE TABLE ... PARTITION BY, then ALTER TABLE ... ATTACH PARTITION for"
+                        + " each child) and list it, which moves it with every partition; or take a table out of the"
+                        + " hierarchy (ALTER TABLE child NO INHERIT parent) and list it on its own; or move the hierarchy"
+                        + " with pg_dump.");
+    }
+
+    /** A partition is checked like a table, and a problem that many partitions share is one line naming them. */
+    @Test
+    void problemsOfManyPartitionsAreOneLineEach() {
+        source.execute("""
+                CREATE TABLE logs (at timestamptz NOT NULL, line text) PARTITION BY RANGE (at);
+                CREATE UNLOGGED TABLE logs_2026_01 PARTITION OF logs FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+                CREATE UNLOGGED TABLE logs_2026_02 PARTITION OF logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+                """);
+        refused(Plans.plan("p", source, target, "tables: [{name: logs}]"), "NoReplicaIdentity").hasMessage("""
+                Source tables public.logs, public.logs_2026_01 and public.logs_2026_02 have no primary key and no \
+                replica identity, so their updates and deletes cannot be replicated. Fix: add a primary key, or run \
+                ALTER TABLE "public"."logs" REPLICA IDENTITY FULL; ALTER TABLE "public"."logs_2026_01" REPLICA \
+                IDENTITY FULL; ALTER TABLE "public"."logs_2026_02" REPLICA IDENTITY FULL; Or use mode: Offline.
+                Source tables public.logs_2026_01 and public.logs_2026_02 are UNLOGGED, so logical replication cannot \
+                see their changes. Fix: ALTER TABLE "public"."logs_2026_01" SET LOGGED; ALTER TABLE \
+                "public"."logs_2026_02" SET LOGGED; Or use mode: Offline.""");
+        check(Plans.plan("p", source, target, "mode: Offline\ntables: [{name: logs}]"));
+    }
+
+    @Test
+    void aPartitionListedNextToItsTableIsToldToGo() {
+        source.execute("""
+                CREATE TABLE m (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+                CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+                CREATE TABLE m_2 PARTITION OF m FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+                """);
+        refused(Plans.plan("p", source, target, "tables: [{name: m_1}, {name: m}, {name: m_2}]"), "PartitionListedTwice")
+                .hasMessage("Source tables public.m_1 and public.m_2 are partitions of public.m, which spec.tables"
+                        + " lists too and which moves them with it. Fix: remove them from spec.tables.");
+        check(Plans.plan("p", source, target, "tables: [{name: m_1}, {name: m_2}]"));
+    }
+
+    @Test
+    void aPartitionedTableOnPostgres12MovesOfflineOnly() {
+        TestDb old = PgServer.version("12").newDatabase("pre12_src");
+        old.execute("""
+                CREATE TABLE m (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+                CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+                """);
+        refused(Plans.plan("p", old, target, "tables: [{name: m}]"), "PartitionedTableNotPublishable")
+                .hasMessageContaining("Source table public.m is partitioned, and the source runs PostgreSQL 12")
+                .hasMessageContaining("Fix: use mode: Offline, or upgrade the source to PostgreSQL 13 or newer.");
+        check(Plans.plan("p", old, target, "mode: Offline\ntables: [{name: m}]"));
+        check(Plans.plan("p", old, target, "tables: [{name: m_1}]"));
     }
 
     @Test

@@ -91,7 +91,7 @@ final class ReplicationFixture implements AutoCloseable {
             }
             ByteArrayOutputStream rows = new ByteArrayOutputStream();
             from.unwrap(PGConnection.class).getCopyAPI()
-                    .copyOut("COPY " + table.source().quoted() + " TO STDOUT", rows);
+                    .copyOut("COPY (SELECT * FROM " + table.source().quoted() + ") TO STDOUT", rows);
             from.commit();
             to.unwrap(PGConnection.class).getCopyAPI()
                     .copyIn("COPY " + table.target().quoted() + " FROM STDIN", new ByteArrayInputStream(rows.toByteArray()));

@@ -106,7 +106,7 @@ final class DefinitionBuilder {
     TableDefinition build() {
         return new TableDefinition(name, printed(), List.copyOf(columns), primaryKey, List.copyOf(constraints),
                 List.copyOf(foreignKeys), List.copyOf(indexes), List.copyOf(sequences), List.copyOf(types),
-                new ReplicaIdentity(identity, null, primaryKey != null), false, List.of(), List.of(), List.of());
+                new ReplicaIdentity(identity, null, primaryKey != null), false, List.of(), List.of(), List.of(), null);
     }
 
     /** PostgreSQL's quote_ident for the names these tests use: quotes unless plain lower case. */

@@ -54,7 +54,7 @@ class ValidatorTest {
             awaitStatistics(source, 1000);
             awaitStatistics(target, 1000);
 
-            assertThatThrownBy(() -> validator.validate(Map.of(table, columns), sourceSnapshot, targetSnapshot))
+            assertThatThrownBy(() -> validator.validate(Map.of(table, columns), m -> false, sourceSnapshot, targetSnapshot))
                     .isInstanceOfSatisfying(MigrationError.class, e -> {
                         assertThat(e.reason()).isEqualTo("ValidationFailed");
                         assertThat(e.isPermanent()).isTrue();
@@ -65,7 +65,7 @@ class ValidatorTest {
             assertThat(table.checksumMatch()).as("the two parts agree with each other").isTrue();
         }
 
-        validator.validate(Map.of(table, columns), null, null);
+        validator.validate(Map.of(table, columns), m -> false, null, null);
         assertThat(table.sourceRows()).isEqualTo(1000L);
     }
 
